@@ -1,0 +1,96 @@
+package io.ringwire;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import org.agrona.DirectBuffer;
+
+/**
+ * One TCP connection, owned by one event loop.
+ *
+ * <h2>Threading</h2>
+ * Every method may be called from any thread. Calls from the loop thread (inside a
+ * {@link ConnectionHandler} method) act at once; calls from other threads are handed to the loop
+ * through its task queue. Writes keep their order: those from one thread appear on the wire in the
+ * order they were made, and a loop-thread write never overtakes a cross-thread write that was
+ * queued before it.
+ *
+ * <h2>Writing</h2>
+ * {@link #write} copies the bytes into the connection's off-heap outbound queue, so the caller may
+ * reuse its buffer at once. {@link #flush} hands the queue to the kernel with gathering writes; what
+ * the kernel does not take yet is sent when the socket becomes writable again. Memory is bounded by
+ * the watermarks: see {@link ConnectionHandler#onWritabilityChanged}.
+ *
+ * <h2>Closing</h2>
+ * {@link #shutdownOutput()} sends FIN after every queued byte. {@link #close()} closes at once:
+ * bytes already handed to the kernel are still delivered, but queued bytes not yet flushed to the
+ * kernel are dropped, and {@link #droppedBytes()} counts them.
+ */
+public interface Connection {
+
+    /** The loop that owns this connection and runs its handler. */
+    EventLoop eventLoop();
+
+    InetSocketAddress localAddress();
+
+    InetSocketAddress remoteAddress();
+
+    /** True until the connection is closed. */
+    boolean isOpen();
+
+    /** Queues a copy of {@code src[offset, offset+length)}. Silently dropped after close; see {@link #isOpen()}. */
+    void write(DirectBuffer src, int offset, int length);
+
+    /** Queues a copy of {@code src[offset, offset+length)}. */
+    void write(byte[] src, int offset, int length);
+
+    /** Queues a copy of the remaining bytes of {@code src}, leaving its position unchanged. */
+    void write(ByteBuffer src);
+
+    /** Sends what is queued, as far as the kernel takes it now; the rest follows on writability. */
+    void flush();
+
+    /** {@link #write(DirectBuffer, int, int)} then {@link #flush()}. */
+    default void writeAndFlush(DirectBuffer src, int offset, int length) {
+        write(src, offset, length);
+        flush();
+    }
+
+    /** False while the queued outbound bytes are above the high watermark. */
+    boolean isWritable();
+
+    /** Bytes queued and not yet taken by the kernel, as last seen by the loop. */
+    long pendingOutboundBytes();
+
+    /** Bytes that {@link #close()} discarded from the outbound queue. */
+    long droppedBytes();
+
+    /**
+     * Pauses ({@code false}) or resumes ({@code true}) reading. A paused connection leaves data in
+     * the kernel, so TCP flow control pushes back on the peer. Resuming picks up data that arrived
+     * while paused, and a FIN or reset that came meanwhile, without waiting for new traffic.
+     */
+    void setAutoRead(boolean autoRead);
+
+    /** Sends FIN once every queued byte is out. Reading goes on; {@link #close()} follows when both sides are done. */
+    void shutdownOutput();
+
+    /** Closes now; see the class comment for what happens to queued bytes. Idempotent. */
+    void close();
+
+    /** Sets a socket option; errors go to {@link ConnectionHandler#onError} when called off the loop. */
+    <T> void setOption(SocketOption<T> option, T value);
+
+    /**
+     * Reads a socket option. Safe from any thread: it is one getsockopt call on a descriptor that
+     * stays valid while the connection is open.
+     *
+     * @throws java.io.UncheckedIOException if the connection is closed or the kernel refuses
+     */
+    <T> T getOption(SocketOption<T> option);
+
+    /** An object the application associates with this connection; null until set. */
+    Object attachment();
+
+    /** Sets the attachment; visible to other threads after a happens-before edge of their own. */
+    void attach(Object attachment);
+}

@@ -1,0 +1,97 @@
+package io.ringwire;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Settings applied to each connection: socket options, write watermarks, idle timeout.
+ * Immutable and thread-safe; build one with {@link #builder()}.
+ */
+public final class ConnectionConfig {
+    /** Netty's defaults: enough to keep a fast link busy, small enough for many connections. */
+    public static final int DEFAULT_HIGH_WATERMARK = 64 * 1024;
+    public static final int DEFAULT_LOW_WATERMARK = 32 * 1024;
+
+    private static final ConnectionConfig DEFAULT = builder().build();
+
+    private final Map<SocketOption<?>, Object> options;
+    private final int highWatermark;
+    private final int lowWatermark;
+    private final Duration idleTimeout;
+
+    private ConnectionConfig(Builder b) {
+        this.options = Collections.unmodifiableMap(new LinkedHashMap<>(b.options));
+        this.highWatermark = b.highWatermark;
+        this.lowWatermark = b.lowWatermark;
+        this.idleTimeout = b.idleTimeout;
+    }
+
+    /** TCP_NODELAY on, default watermarks, no idle timeout. */
+    public static ConnectionConfig defaults() {
+        return DEFAULT;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Options applied to each new socket, in insertion order. */
+    public Map<SocketOption<?>, Object> options() {
+        return options;
+    }
+
+    public int highWatermark() {
+        return highWatermark;
+    }
+
+    public int lowWatermark() {
+        return lowWatermark;
+    }
+
+    /** Close a connection with no traffic either way for this long; {@link Duration#ZERO} means never. */
+    public Duration idleTimeout() {
+        return idleTimeout;
+    }
+
+    public static final class Builder {
+        private final Map<SocketOption<?>, Object> options = new LinkedHashMap<>();
+        private int highWatermark = DEFAULT_HIGH_WATERMARK;
+        private int lowWatermark = DEFAULT_LOW_WATERMARK;
+        private Duration idleTimeout = Duration.ZERO;
+
+        private Builder() {
+            options.put(SocketOption.TCP_NODELAY, Boolean.TRUE);
+        }
+
+        public <T> Builder option(SocketOption<T> option, T value) {
+            options.put(option, option.validate(value));
+            return this;
+        }
+
+        /** Outbound bytes above {@code high} make the connection unwritable until they drain below {@code low}. */
+        public Builder watermarks(int low, int high) {
+            if (low < 0 || high <= 0 || low > high) {
+                throw new IllegalArgumentException("watermarks need 0 <= low <= high and high > 0, got low=" + low + " high=" + high);
+            }
+            this.lowWatermark = low;
+            this.highWatermark = high;
+            return this;
+        }
+
+        public Builder idleTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.isNegative()) {
+                throw new IllegalArgumentException("idle timeout must not be negative: " + timeout);
+            }
+            this.idleTimeout = timeout;
+            return this;
+        }
+
+        public ConnectionConfig build() {
+            return new ConnectionConfig(this);
+        }
+    }
+}

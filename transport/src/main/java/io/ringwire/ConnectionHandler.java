@@ -1,0 +1,53 @@
+package io.ringwire;
+
+import org.agrona.DirectBuffer;
+
+/**
+ * Receives a connection's events. Every method runs on the connection's event loop thread, one at
+ * a time, so a handler needs no locking for state that only it touches.
+ *
+ * <p>A method that throws closes only its own connection: the loop reports the exception to
+ * {@link #onError}, closes the connection, and goes on serving the others.
+ *
+ * <p>Handlers must not block: a blocked handler stalls every connection on its loop.
+ */
+public interface ConnectionHandler {
+
+    /** The connection is established and registered; it may be written to from here on. */
+    default void onOpen(Connection connection) {
+    }
+
+    /**
+     * Bytes arrived. {@code data} is a borrowed view of the loop's receive buffer, valid only until
+     * this method returns: copy what must outlive the call ({@link Connection#write} copies).
+     */
+    void onData(Connection connection, DirectBuffer data, int offset, int length);
+
+    /**
+     * The peer half-closed (sent FIN); every byte it sent before has already been delivered to
+     * {@link #onData}. The default finishes sending what is queued and then closes this side too,
+     * via {@link Connection#shutdownOutput()}.
+     */
+    default void onInputShutdown(Connection connection) {
+        connection.shutdownOutput();
+    }
+
+    /**
+     * The queued outbound bytes crossed a watermark: {@code writable} is false above the high
+     * watermark and becomes true again once they drain below the low one. A handler that produces
+     * data should stop while not writable, for example with {@link Connection#setAutoRead(boolean)}.
+     */
+    default void onWritabilityChanged(Connection connection, boolean writable) {
+    }
+
+    /**
+     * The connection failed: a reset, a broken pipe, a timeout, or an exception this handler threw.
+     * {@link #onClose} follows.
+     */
+    default void onError(Connection connection, Throwable cause) {
+    }
+
+    /** The connection is closed and its descriptor released. This is the last call it gets. */
+    default void onClose(Connection connection) {
+    }
+}

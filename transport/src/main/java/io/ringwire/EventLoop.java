@@ -1,0 +1,29 @@
+package io.ringwire;
+
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One thread that owns a set of connections and runs their handlers.
+ *
+ * <p>{@link #execute} may be called from any thread; tasks run on the loop thread in the order
+ * they were submitted. Tasks submitted after the loop stopped are rejected with
+ * {@link java.util.concurrent.RejectedExecutionException}.
+ */
+public interface EventLoop extends Executor {
+
+    /** True if the calling thread is this loop's thread. */
+    boolean inEventLoop();
+
+    /**
+     * Runs {@code task} on the loop after {@code delay}. The returned handle cancels it; cancelling
+     * from the loop thread is exact, from another thread it may race with the task starting.
+     */
+    Cancellable schedule(Runnable task, long delay, TimeUnit unit);
+
+    /** A scheduled task's handle. */
+    interface Cancellable {
+        /** Returns true if the task had not started and will not run. */
+        boolean cancel();
+    }
+}

@@ -1,0 +1,209 @@
+package io.ringwire;
+
+import io.ringwire.epoll.EpollEventLoop;
+import io.ringwire.epoll.EpollServer;
+import io.ringwire.epoll.LoopStats;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * A fixed set of event loops, one thread each, and the entry point of the library.
+ *
+ * <pre>{@code
+ * try (EventLoopGroup group = EventLoopGroup.builder().threads(2).build()) {
+ *     Server server = group.listen(new InetSocketAddress("127.0.0.1", 7000), ServerConfig.defaults(),
+ *             () -> (conn, data, offset, length) -> conn.writeAndFlush(data, offset, length));
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe. {@link #close()} stops every loop, closes every connection and listener of the
+ * group, and releases all descriptors and native memory; it must not be called from a loop thread.
+ */
+public final class EventLoopGroup implements AutoCloseable {
+    /** Used by {@link #connect(InetSocketAddress, ConnectionHandler)}. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Backend backend;
+    private final List<EpollEventLoop> loops;
+    private final AtomicInteger next = new AtomicInteger();
+
+    private EventLoopGroup(Backend backend, List<EpollEventLoop> loops) {
+        this.backend = backend;
+        this.loops = List.copyOf(loops);
+    }
+
+    /** A group of {@code threads} blocking loops on the best backend available. */
+    public static EventLoopGroup create(int threads) throws IOException {
+        return builder().threads(threads).build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The backend in use; never {@link Backend#AUTO}. */
+    public Backend backend() {
+        return backend;
+    }
+
+    public int size() {
+        return loops.size();
+    }
+
+    /** The loops, in order; for running work or for tests. */
+    public List<? extends EventLoop> loops() {
+        return loops;
+    }
+
+    /** The next loop, round-robin: where the next client connection goes. */
+    public EventLoop next() {
+        return loops.get(Math.floorMod(next.getAndIncrement(), loops.size()));
+    }
+
+    /**
+     * Binds {@code address} and starts accepting. Each accepted connection gets a handler from
+     * {@code handlers}, called on the accepting loop (return a shared instance if the handler keeps
+     * no state). The server is ready when this returns.
+     */
+    public Server listen(InetSocketAddress address, ServerConfig config,
+                         Supplier<? extends ConnectionHandler> handlers) throws IOException {
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(handlers, "handlers");
+        return EpollServer.bind(loops, address, config, handlers);
+    }
+
+    /** {@link #connect(InetSocketAddress, ConnectionHandler, ConnectionConfig, Duration)} with defaults. */
+    public CompletableFuture<Connection> connect(InetSocketAddress remote, ConnectionHandler handler) {
+        return connect(remote, handler, ConnectionConfig.defaults(), DEFAULT_CONNECT_TIMEOUT);
+    }
+
+    /**
+     * Connects without blocking. The future completes on the chosen loop's thread, after
+     * {@link ConnectionHandler#onOpen}, or fails with a {@link java.net.ConnectException} (refused),
+     * a {@link java.net.SocketTimeoutException} (no answer within {@code timeout}; zero means
+     * wait for the kernel's own timeout), or another {@link IOException}. Do not block on it from a
+     * loop thread.
+     */
+    public CompletableFuture<Connection> connect(InetSocketAddress remote, ConnectionHandler handler,
+                                                 ConnectionConfig config, Duration timeout) {
+        Objects.requireNonNull(remote, "remote");
+        Objects.requireNonNull(handler, "handler");
+        Objects.requireNonNull(config, "config");
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("connect timeout must not be negative: " + timeout);
+        }
+        EpollEventLoop loop = (EpollEventLoop) next();
+        return loop.connect(remote, handler, config, timeout);
+    }
+
+    /** Counters summed over the loops. */
+    public TransportStats stats() {
+        long opened = 0, closed = 0, in = 0, out = 0, readErr = 0, writeErr = 0, handlerErr = 0, acceptErr = 0,
+                rejected = 0, wakeups = 0;
+        for (EpollEventLoop l : loops) {
+            LoopStats s = l.stats();
+            opened += s.connectionsOpened();
+            closed += s.connectionsClosed();
+            in += s.bytesRead();
+            out += s.bytesWritten();
+            readErr += s.readErrors();
+            writeErr += s.writeErrors();
+            handlerErr += s.handlerErrors();
+            acceptErr += s.acceptErrors();
+            rejected += s.connectionsRejected();
+            wakeups += s.wakeups();
+        }
+        return new TransportStats(loops.size(), opened, closed, in, out, readErr, writeErr, handlerErr, acceptErr,
+                rejected, wakeups);
+    }
+
+    /** Stops every loop; connections are closed at once. Blocks until every loop thread has finished. */
+    @Override
+    public void close() {
+        for (EpollEventLoop l : loops) {
+            if (l.inEventLoop()) {
+                throw new IllegalStateException("EventLoopGroup.close() called from its own loop thread " + l.name());
+            }
+        }
+        loops.forEach(EpollEventLoop::stop);
+        boolean interrupted = false;
+        for (EpollEventLoop l : loops) {
+            while (true) {
+                try {
+                    if (l.awaitTermination(1, TimeUnit.MINUTES)) {
+                        break;
+                    }
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public static final class Builder {
+        private Backend backend = Backend.AUTO;
+        private int threads = 1;
+        private WaitStrategy waitStrategy = WaitStrategy.BLOCKING;
+        private String name = "ringwire";
+
+        private Builder() {
+        }
+
+        public Builder backend(Backend backend) {
+            this.backend = Objects.requireNonNull(backend, "backend");
+            return this;
+        }
+
+        public Builder threads(int threads) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads must be at least 1: " + threads);
+            }
+            this.threads = threads;
+            return this;
+        }
+
+        public Builder waitStrategy(WaitStrategy waitStrategy) {
+            this.waitStrategy = Objects.requireNonNull(waitStrategy, "waitStrategy");
+            return this;
+        }
+
+        /** Thread names are {@code name-epoll-0}, {@code name-epoll-1}, and so on. */
+        public Builder name(String name) {
+            this.name = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /**
+         * Starts the loops.
+         *
+         * @throws BackendUnavailableException if the chosen backend cannot run here
+         * @throws IOException if the kernel refuses an epoll set or an eventfd
+         */
+        public EventLoopGroup build() throws IOException {
+            Backend resolved = backend.resolve();
+            List<EpollEventLoop> loops = new ArrayList<>(threads);
+            try {
+                for (int i = 0; i < threads; i++) {
+                    loops.add(new EpollEventLoop(name + "-" + resolved.cliName() + "-" + i, waitStrategy));
+                }
+            } catch (IOException | RuntimeException e) {
+                loops.forEach(EpollEventLoop::stop);
+                throw e;
+            }
+            return new EventLoopGroup(resolved, loops);
+        }
+    }
+}

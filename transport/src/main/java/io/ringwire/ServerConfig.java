@@ -1,0 +1,96 @@
+package io.ringwire;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Settings of a listening server. Immutable and thread-safe; build one with {@link #builder()}.
+ *
+ * <p>With more than one loop, the server opens one {@code SO_REUSEPORT} listener per loop and the
+ * kernel spreads new connections across them, so accepting needs no hand-off between threads.
+ */
+public final class ServerConfig {
+    /** The listen backlog when none is given; the kernel caps it at net.core.somaxconn. */
+    public static final int DEFAULT_BACKLOG = 4096;
+
+    private final int backlog;
+    private final int maxConnections;
+    private final Map<SocketOption<?>, Object> listenerOptions;
+    private final ConnectionConfig connectionConfig;
+
+    private ServerConfig(Builder b) {
+        this.backlog = b.backlog;
+        this.maxConnections = b.maxConnections;
+        this.listenerOptions = Collections.unmodifiableMap(new LinkedHashMap<>(b.listenerOptions));
+        this.connectionConfig = b.connectionConfig;
+    }
+
+    public static ServerConfig defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public int backlog() {
+        return backlog;
+    }
+
+    /** Connections held at once; one over the limit is closed as soon as it is accepted. 0 = unlimited. */
+    public int maxConnections() {
+        return maxConnections;
+    }
+
+    /** Options set on each listening socket before bind. */
+    public Map<SocketOption<?>, Object> listenerOptions() {
+        return listenerOptions;
+    }
+
+    /** Settings of each accepted connection. */
+    public ConnectionConfig connectionConfig() {
+        return connectionConfig;
+    }
+
+    public static final class Builder {
+        private int backlog = DEFAULT_BACKLOG;
+        private int maxConnections;
+        private final Map<SocketOption<?>, Object> listenerOptions = new LinkedHashMap<>();
+        private ConnectionConfig connectionConfig = ConnectionConfig.defaults();
+
+        private Builder() {
+            listenerOptions.put(SocketOption.SO_REUSEADDR, Boolean.TRUE);
+        }
+
+        public Builder backlog(int backlog) {
+            if (backlog < 0) {
+                throw new IllegalArgumentException("backlog must not be negative: " + backlog);
+            }
+            this.backlog = backlog;
+            return this;
+        }
+
+        public Builder maxConnections(int max) {
+            if (max < 0) {
+                throw new IllegalArgumentException("max connections must not be negative: " + max);
+            }
+            this.maxConnections = max;
+            return this;
+        }
+
+        public <T> Builder listenerOption(SocketOption<T> option, T value) {
+            listenerOptions.put(option, option.validate(value));
+            return this;
+        }
+
+        public Builder connectionConfig(ConnectionConfig config) {
+            this.connectionConfig = java.util.Objects.requireNonNull(config, "config");
+            return this;
+        }
+
+        public ServerConfig build() {
+            return new ServerConfig(this);
+        }
+    }
+}

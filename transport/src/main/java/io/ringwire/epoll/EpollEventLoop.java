@@ -1,0 +1,270 @@
+package io.ringwire.epoll;
+
+import io.ringwire.ConnectionConfig;
+import io.ringwire.ConnectionHandler;
+import io.ringwire.WaitStrategy;
+import io.ringwire.buffer.ChunkPool;
+import io.ringwire.buffer.IovecArray;
+import io.ringwire.internal.Errno;
+import io.ringwire.internal.Errors;
+import io.ringwire.internal.Linux;
+import io.ringwire.internal.Native;
+import io.ringwire.internal.Sockets;
+import io.ringwire.loop.AbstractEventLoop;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.agrona.BufferUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+import io.ringwire.Connection;
+
+/**
+ * An event loop over edge-triggered epoll.
+ *
+ * <h2>Edge-triggered contract</h2>
+ * Each descriptor is registered once, for {@code EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET}, and
+ * never modified. The kernel then reports a readiness change once: a connection must read until
+ * the socket is drained ({@code EAGAIN}, or a short read) or it will not hear of that data again.
+ * A connection that stops early, because it used up its per-iteration budget or because reading is
+ * paused, therefore remembers it may still have data, and this loop's ready queue brings it back.
+ * Spurious events happen (a stale token, a writable edge with nothing to write) and are harmless.
+ *
+ * <p>Everything here runs on the loop thread except the methods inherited from
+ * {@link AbstractEventLoop} that say otherwise.
+ */
+public final class EpollEventLoop extends AbstractEventLoop {
+    static final int MAX_EVENTS = 512;
+    static final int READ_BUFFER_SIZE = 64 * 1024;
+    /** Free chunks kept per loop: 256 × 16 KiB = 4 MiB at most. */
+    static final int MAX_RETAINED_CHUNKS = 256;
+    private static final long WAKEUP_TOKEN = -1L;
+    static final int INTEREST = Linux.EPOLLIN | Linux.EPOLLOUT | Linux.EPOLLRDHUP | Linux.EPOLLET;
+
+    private final int epfd;
+    private final int eventFd;
+    private final ByteBuffer eventsMemory;
+    private final UnsafeBuffer events;
+    private final ByteBuffer readMemory;
+    /** The receive buffer lent to handlers; valid only during their onData call. */
+    final UnsafeBuffer readBuffer;
+    final ChunkPool chunkPool = new ChunkPool(ChunkPool.DEFAULT_CHUNK_SIZE, MAX_RETAINED_CHUNKS);
+    final IovecArray iov = new IovecArray(IovecArray.DEFAULT_CAPACITY);
+    final LoopStats stats = new LoopStats();
+
+    private EpollHandle[] handles = new EpollHandle[64];
+    private int[] generations = new int[64];
+    private int[] freeSlots = new int[64];
+    private int freeCount;
+    private int nextSlot;
+    private int registered;
+    /** Connections that stopped reading before EAGAIN and must be resumed by the loop itself. */
+    private final ArrayDeque<EpollConnection> ready = new ArrayDeque<>(64);
+
+    public EpollEventLoop(String name, WaitStrategy waitStrategy) throws IOException {
+        super(name, waitStrategy);
+        int ep = Errors.check("epoll_create1", null, Native.epollCreate());
+        int ev = Native.eventfd(0, 0);
+        if (ev < 0) {
+            Native.close(ep);
+            throw Errors.newException("eventfd", null, ev);
+        }
+        int r = Native.epollCtl(ep, Linux.EPOLL_CTL_ADD, ev, Linux.EPOLLIN | Linux.EPOLLET, WAKEUP_TOKEN);
+        if (r < 0) {
+            Native.close(ev);
+            Native.close(ep);
+            throw Errors.newException("epoll_ctl ADD eventfd", null, r);
+        }
+        this.epfd = ep;
+        this.eventFd = ev;
+        this.eventsMemory = ByteBuffer.allocateDirect(MAX_EVENTS * Linux.SIZEOF_EPOLL_EVENT);
+        this.events = new UnsafeBuffer(eventsMemory);
+        this.readMemory = ByteBuffer.allocateDirect(READ_BUFFER_SIZE);
+        this.readBuffer = new UnsafeBuffer(readMemory);
+        start();
+    }
+
+    /** The loop's cached clock, refreshed after each wait. Loop thread only. */
+    long nanoTime() {
+        return now;
+    }
+
+    public LoopStats stats() {
+        return stats;
+    }
+
+    /** Descriptors registered with this loop (connections and listeners), as last seen. */
+    public int registeredCount() {
+        return registered;
+    }
+
+    // ---- registration ----
+
+    void register(EpollHandle h) throws IOException {
+        int slot = freeCount > 0 ? freeSlots[--freeCount] : nextSlot++;
+        if (slot == handles.length) {
+            handles = Arrays.copyOf(handles, slot * 2);
+            generations = Arrays.copyOf(generations, slot * 2);
+            freeSlots = Arrays.copyOf(freeSlots, slot * 2);
+        }
+        long token = ((long) generations[slot] << 32) | slot;
+        int r = Native.epollCtl(epfd, Linux.EPOLL_CTL_ADD, h.fd, INTEREST, token);
+        if (r < 0) {
+            freeSlots[freeCount++] = slot;
+            throw Errors.newException("epoll_ctl ADD", null, r);
+        }
+        h.token = token;
+        handles[slot] = h;
+        registered++;
+    }
+
+    /**
+     * Forgets {@code h} before its descriptor is closed. The explicit DEL matters: a descriptor
+     * duplicated into a forked child would otherwise stay in this epoll set after close.
+     */
+    void deregister(EpollHandle h) {
+        if (h.token == -1) {
+            return;
+        }
+        int slot = (int) h.token;
+        Native.epollCtl(epfd, Linux.EPOLL_CTL_DEL, h.fd, 0, 0);
+        handles[slot] = null;
+        generations[slot]++;
+        freeSlots[freeCount++] = slot;
+        h.token = -1;
+        registered--;
+    }
+
+    // ---- the loop body ----
+
+    @Override
+    protected void pollIo(int timeoutMillis) {
+        int n = Native.epollWait(epfd, events.addressOffset(), MAX_EVENTS, timeoutMillis);
+        if (n < 0) {
+            throw new IllegalStateException(Errors.describe("epoll_wait", null, -n));
+        }
+        for (int i = 0; i < n; i++) {
+            int at = i * Linux.SIZEOF_EPOLL_EVENT;
+            int mask = events.getInt(at + Linux.OFFSETOF_EPOLL_EVENT_EVENTS);
+            long token = events.getLong(at + Linux.OFFSETOF_EPOLL_EVENT_DATA);
+            if (token == WAKEUP_TOKEN) {
+                stats.wakeups++;
+                Native.eventfdRead(eventFd);
+                continue;
+            }
+            EpollHandle h = handles[(int) token];
+            // A handle closed earlier in this batch left a stale event behind: drop it.
+            if (h != null && h.token == token) {
+                h.onEvent(mask);
+            }
+        }
+    }
+
+    @Override
+    protected void wakeupNative() {
+        Native.eventfdWrite(eventFd, 1);
+    }
+
+    void enqueueReady(EpollConnection c) {
+        if (!c.inReadyQueue) {
+            c.inReadyQueue = true;
+            ready.addLast(c);
+        }
+    }
+
+    @Override
+    protected boolean hasReadyWork() {
+        return !ready.isEmpty();
+    }
+
+    @Override
+    protected void runReadyWork() {
+        // Only those queued before this pass run now; a connection that re-queues itself waits for
+        // the next iteration, after everyone else's events.
+        for (int i = ready.size(); i > 0; i--) {
+            EpollConnection c = ready.pollFirst();
+            c.inReadyQueue = false;
+            c.resumeRead();
+        }
+    }
+
+    /** Calls {@code action} for every open connection of this loop. Loop thread only. */
+    void forEachConnection(java.util.function.Consumer<EpollConnection> action) {
+        for (int i = 0; i < nextSlot; i++) {
+            if (handles[i] instanceof EpollConnection c) {
+                action.accept(c);
+            }
+        }
+    }
+
+    @Override
+    protected void closeAll() {
+        for (int i = 0; i < nextSlot; i++) {
+            EpollHandle h = handles[i];
+            if (h != null) {
+                h.closeForShutdown();
+            }
+        }
+        ready.clear();
+    }
+
+    @Override
+    protected void closeResources() {
+        Native.close(eventFd);
+        Native.close(epfd);
+        chunkPool.close();
+        iov.close();
+        BufferUtil.free(eventsMemory);
+        BufferUtil.free(readMemory);
+    }
+
+    // ---- connections ----
+
+    /** Wraps an accepted or connected descriptor; registers it; the caller then opens it. */
+    EpollConnection newConnection(int fd, ConnectionHandler handler, ConnectionConfig config,
+                                  EpollServer server, InetSocketAddress remote) throws IOException {
+        EpollConnection c = new EpollConnection(this, fd, handler, config, server, remote);
+        try {
+            register(c);
+        } catch (IOException e) {
+            Native.close(fd);
+            throw e;
+        }
+        return c;
+    }
+
+    /** Starts a connect from this loop; the future completes on this loop's thread. */
+    public CompletableFuture<Connection> connect(InetSocketAddress remote, ConnectionHandler handler,
+                                                 ConnectionConfig config, Duration timeout) {
+        CompletableFuture<Connection> future = new CompletableFuture<>();
+        execute(() -> startConnect(remote, handler, config, timeout, future));
+        return future;
+    }
+
+    private void startConnect(InetSocketAddress remote, ConnectionHandler handler, ConnectionConfig config,
+                              Duration timeout, CompletableFuture<Connection> future) {
+        EpollConnection c;
+        try {
+            int fd = Sockets.openClient(remote, config.options());
+            c = newConnection(fd, handler, config, null, remote);
+        } catch (IOException | RuntimeException e) {
+            future.completeExceptionally(e);
+            return;
+        }
+        int r = Sockets.startConnect(c.fd, remote);
+        if (r == 0) {
+            c.connectFuture = future;
+            c.established();
+        } else if (r == -Errno.EINPROGRESS) {
+            c.beginConnect(future, timeout.isZero() ? null
+                    : schedule(c::connectTimedOut, timeout.toNanos(), TimeUnit.NANOSECONDS), timeout);
+        } else {
+            c.connectFuture = future;
+            c.closeNow(Errors.newException("connect", remote, r));
+        }
+    }
+}

@@ -1,0 +1,224 @@
+package io.ringwire.internal;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.channels.ClosedChannelException;
+
+/**
+ * The one place that turns a native {@code -errno} into an exception.
+ *
+ * <p>Messages name the operation, the address and the errno, for example
+ * {@code connect 127.0.0.1:1: ECONNREFUSED (Connection refused)}. Types extend the JDK's own, so
+ * callers catch what they already know ({@link ConnectException}, {@link SocketTimeoutException},
+ * {@link BindException}, {@link SocketException}); every one also implements {@link HasErrno}.
+ */
+public final class Errors {
+    private Errors() {
+    }
+
+    /** Implemented by every exception made here: the errno (positive) and the failed operation. */
+    public interface HasErrno {
+        int errno();
+
+        String operation();
+    }
+
+    /** Builds the exception for a failed call; {@code result} is the native {@code -errno}. */
+    public static IOException newException(String operation, Object address, int result) {
+        int errno = -result;
+        String message = describe(operation, address, errno);
+        if (errno == Errno.ECONNREFUSED || errno == Errno.ENETUNREACH) {
+            return new ConnectFailed(message, errno, operation);
+        }
+        if (errno == Errno.EHOSTUNREACH) {
+            return new NoRoute(message, errno, operation);
+        }
+        if (errno == Errno.ETIMEDOUT) {
+            return new TimedOut(message, errno, operation);
+        }
+        if (errno == Errno.EADDRINUSE || errno == Errno.EADDRNOTAVAIL || errno == Errno.EACCES && operation.startsWith("bind")) {
+            return new BindFailed(message, errno, operation);
+        }
+        if (errno == Errno.EBADF) {
+            return new Closed(message);
+        }
+        if (errno == Errno.ECONNRESET || errno == Errno.EPIPE || errno == Errno.ENOTCONN || errno == Errno.ECONNABORTED) {
+            return new SocketFailed(message, errno, operation);
+        }
+        return new NativeIoException(message, errno, operation);
+    }
+
+    /** Throws the exception for {@code result} if it is negative; returns it otherwise. */
+    public static int check(String operation, Object address, int result) throws IOException {
+        if (result < 0) {
+            throw newException(operation, address, result);
+        }
+        return result;
+    }
+
+    /** {@code "op addr: ENAME (message)"}; the address part is left out when null. */
+    public static String describe(String operation, Object address, int errno) {
+        String name = Native.errnoName(errno);
+        StringBuilder sb = new StringBuilder(64).append(operation);
+        if (address instanceof java.net.InetSocketAddress isa) {
+            sb.append(' ').append(SockAddr.format(isa));
+        } else if (address != null) {
+            sb.append(' ').append(address);
+        }
+        return sb.append(": ").append(name == null ? "errno " + errno : name)
+                .append(" (").append(Native.errnoMessage(errno)).append(')').toString();
+    }
+
+    /** A connection was closed, locally or because the transport stopped. */
+    public static final class Closed extends ClosedChannelException {
+        private static final long serialVersionUID = 1L;
+        private final String message;
+
+        public Closed(String message) {
+            this.message = message;
+        }
+
+        @Override
+        public String getMessage() {
+            return message;
+        }
+    }
+
+    public static final class ConnectFailed extends ConnectException implements HasErrno {
+        private static final long serialVersionUID = 1L;
+        private final int errno;
+        private final String operation;
+
+        ConnectFailed(String message, int errno, String operation) {
+            super(message);
+            this.errno = errno;
+            this.operation = operation;
+        }
+
+        @Override
+        public int errno() {
+            return errno;
+        }
+
+        @Override
+        public String operation() {
+            return operation;
+        }
+    }
+
+    public static final class NoRoute extends NoRouteToHostException implements HasErrno {
+        private static final long serialVersionUID = 1L;
+        private final int errno;
+        private final String operation;
+
+        NoRoute(String message, int errno, String operation) {
+            super(message);
+            this.errno = errno;
+            this.operation = operation;
+        }
+
+        @Override
+        public int errno() {
+            return errno;
+        }
+
+        @Override
+        public String operation() {
+            return operation;
+        }
+    }
+
+    /** A timeout: from the kernel (ETIMEDOUT) or from ringwire's own timers, which report ETIMEDOUT too. */
+    public static final class TimedOut extends SocketTimeoutException implements HasErrno {
+        private static final long serialVersionUID = 1L;
+        private final int errno;
+        private final String operation;
+
+        public TimedOut(String message, int errno, String operation) {
+            super(message);
+            this.errno = errno;
+            this.operation = operation;
+        }
+
+        @Override
+        public int errno() {
+            return errno;
+        }
+
+        @Override
+        public String operation() {
+            return operation;
+        }
+    }
+
+    public static final class BindFailed extends BindException implements HasErrno {
+        private static final long serialVersionUID = 1L;
+        private final int errno;
+        private final String operation;
+
+        BindFailed(String message, int errno, String operation) {
+            super(message);
+            this.errno = errno;
+            this.operation = operation;
+        }
+
+        @Override
+        public int errno() {
+            return errno;
+        }
+
+        @Override
+        public String operation() {
+            return operation;
+        }
+    }
+
+    /** The peer reset or went away: ECONNRESET, EPIPE, ENOTCONN, ECONNABORTED. */
+    public static final class SocketFailed extends SocketException implements HasErrno {
+        private static final long serialVersionUID = 1L;
+        private final int errno;
+        private final String operation;
+
+        SocketFailed(String message, int errno, String operation) {
+            super(message);
+            this.errno = errno;
+            this.operation = operation;
+        }
+
+        @Override
+        public int errno() {
+            return errno;
+        }
+
+        @Override
+        public String operation() {
+            return operation;
+        }
+    }
+
+    public static final class NativeIoException extends IOException implements HasErrno {
+        private static final long serialVersionUID = 1L;
+        private final int errno;
+        private final String operation;
+
+        NativeIoException(String message, int errno, String operation) {
+            super(message);
+            this.errno = errno;
+            this.operation = operation;
+        }
+
+        @Override
+        public int errno() {
+            return errno;
+        }
+
+        @Override
+        public String operation() {
+            return operation;
+        }
+    }
+}

@@ -1,0 +1,194 @@
+package io.ringwire.loop;
+
+import io.ringwire.EventLoop;
+import io.ringwire.WaitStrategy;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.jctools.queues.MpscUnboundedArrayQueue;
+
+/**
+ * The part of an event loop that every backend shares: the thread, the cross-thread task queue,
+ * the parking protocol, timers, and the shutdown sequence. A backend supplies how to wait for and
+ * dispatch I/O ({@link #pollIo}), how to wake a parked loop ({@link #wakeupNative}), and how to
+ * release its resources ({@link #closeResources}).
+ *
+ * <h2>Parking protocol</h2>
+ * Other threads submit work through a JCTools MPSC queue and write the backend's wake-up
+ * descriptor only when the loop is parked, so a busy loop costs producers no syscall. The loop
+ * stores {@code parked = true} and then re-checks the queue; a producer offers and then
+ * compare-and-sets {@code parked} from true to false. Both are sequentially consistent, so either
+ * the loop sees the task or the producer sees the flag and wakes it: no task is ever stranded.
+ */
+public abstract class AbstractEventLoop implements EventLoop {
+    private static final VarHandle PARKED;
+    private static final int TASK_BUDGET = 1024;
+    private static final int RUNNING = 0;
+    private static final int STOPPING = 1;
+    private static final int STOPPED = 2;
+
+    static {
+        try {
+            PARKED = MethodHandles.lookup().findVarHandle(AbstractEventLoop.class, "parked", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private static final System.Logger LOG = System.getLogger("io.ringwire.loop");
+
+    private final MpscUnboundedArrayQueue<Runnable> tasks = new MpscUnboundedArrayQueue<>(1024);
+    private final TimerQueue timers = new TimerQueue();
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private final WaitStrategy waitStrategy;
+    private final Thread thread;
+    private volatile boolean parked;
+    private volatile int state = RUNNING;
+    /** {@link System#nanoTime()} as of the end of the last wait; cheap "now" for the loop thread. */
+    protected long now = System.nanoTime();
+
+    protected AbstractEventLoop(String name, WaitStrategy waitStrategy) {
+        this.waitStrategy = waitStrategy;
+        this.thread = new Thread(this::run, name);
+        this.thread.setDaemon(true);
+    }
+
+    /** Starts the loop thread; call once, after the subclass is fully built. */
+    protected final void start() {
+        thread.start();
+    }
+
+    public final String name() {
+        return thread.getName();
+    }
+
+    @Override
+    public final boolean inEventLoop() {
+        return Thread.currentThread() == thread;
+    }
+
+    @Override
+    public final void execute(Runnable task) {
+        if (state == STOPPED) {
+            throw new RejectedExecutionException(name() + " has stopped");
+        }
+        tasks.offer(task);
+        if (!inEventLoop() && (boolean) PARKED.compareAndSet(this, true, false)) {
+            wakeupNative();
+        }
+    }
+
+    @Override
+    public final Cancellable schedule(Runnable task, long delay, TimeUnit unit) {
+        ScheduledTask t = new ScheduledTask(System.nanoTime() + unit.toNanos(delay), task);
+        if (inEventLoop()) {
+            timers.add(t);
+        } else {
+            // The timer heap is loop-confined; the handle works at once because cancel is a flag.
+            execute(() -> timers.add(t));
+        }
+        return t;
+    }
+
+    /** True once {@link #stop()} was called. */
+    public final boolean isStopping() {
+        return state != RUNNING;
+    }
+
+    /** Asks the loop to stop: it closes everything it owns and its thread ends. Returns at once. */
+    public final void stop() {
+        if (state == RUNNING) {
+            state = STOPPING;
+            if (!inEventLoop()) {
+                PARKED.setVolatile(this, false);
+                wakeupNative();
+            }
+        }
+    }
+
+    /** Waits for the loop thread to finish its shutdown. */
+    public final boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+        return terminated.await(timeout, unit);
+    }
+
+    private void run() {
+        try {
+            while (state == RUNNING) {
+                runOnce();
+            }
+        } catch (Throwable e) {
+            LOG.log(System.Logger.Level.ERROR, name() + " failed; closing its connections", e);
+        } finally {
+            state = STOPPED;
+            try {
+                runTasks(Integer.MAX_VALUE);
+                closeAll();
+            } catch (Throwable e) {
+                LOG.log(System.Logger.Level.ERROR, name() + ": error while closing", e);
+            } finally {
+                timers.clear();
+                closeResources();
+                terminated.countDown();
+            }
+        }
+    }
+
+    private void runOnce() {
+        runTasks(TASK_BUDGET);
+        timers.runExpired(now, this::reportTaskFailure);
+        int timeout;
+        if (waitStrategy == WaitStrategy.BUSY_POLL || hasReadyWork() || !tasks.isEmpty()) {
+            timeout = 0;
+        } else {
+            timeout = timers.millisUntilNext(now);
+            PARKED.setVolatile(this, true);
+            if (!tasks.isEmpty() || state != RUNNING) {
+                timeout = 0;
+            }
+        }
+        pollIo(timeout);
+        if (timeout != 0) {
+            PARKED.setVolatile(this, false);
+        }
+        now = System.nanoTime();
+        runReadyWork();
+    }
+
+    private void runTasks(int budget) {
+        for (int i = 0; i < budget; i++) {
+            Runnable t = tasks.relaxedPoll();
+            if (t == null) {
+                return;
+            }
+            try {
+                t.run();
+            } catch (Throwable e) {
+                reportTaskFailure(e);
+            }
+        }
+    }
+
+    private void reportTaskFailure(Throwable e) {
+        LOG.log(System.Logger.Level.WARNING, name() + ": a task failed", e);
+    }
+
+    /** Waits up to {@code timeoutMillis} (-1 = no limit, 0 = poll) for I/O and dispatches it. */
+    protected abstract void pollIo(int timeoutMillis);
+
+    /** Work the loop queued for itself, such as connections that used up their read budget. */
+    protected abstract boolean hasReadyWork();
+
+    /** Runs the work {@link #hasReadyWork()} reported. */
+    protected abstract void runReadyWork();
+
+    /** Makes a parked {@link #pollIo} return; called from other threads. */
+    protected abstract void wakeupNative();
+
+    /** Closes every connection and listener the loop owns; runs on the loop thread as it stops. */
+    protected abstract void closeAll();
+
+    /** Releases descriptors and native memory; the last thing the loop thread does. */
+    protected abstract void closeResources();
+}
