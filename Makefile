@@ -1,0 +1,65 @@
+# ringwire: `make run` starts the demo server, `make test` runs every test. See README.md.
+SHELL := /bin/bash
+.DEFAULT_GOAL := build
+
+JAVA_HOME := $(shell bin/find-jdk)
+ifeq ($(JAVA_HOME),)
+$(error no JDK 21 or newer found under /usr/lib/jvm (see the message above); install one or set JAVA_HOME)
+endif
+JAVA_FEATURE := $(shell bin/find-jdk --feature)
+export JAVA_HOME
+
+# The flags bin/ringwire passes too. Agrona, JCTools and Maven's own libraries call
+# sun.misc.Unsafe; on JDK 23+ say it is allowed, so no warning reaches the terminal.
+JVM_FLAGS := --enable-native-access=ALL-UNNAMED
+ifeq ($(shell [ $(JAVA_FEATURE) -ge 23 ] && echo yes),yes)
+JVM_FLAGS += --sun-misc-unsafe-memory-access=allow
+export MAVEN_OPTS := --sun-misc-unsafe-memory-access=allow $(MAVEN_OPTS)
+endif
+
+MVN := mvn -B -ntp
+CLI_JAR := cli/target/ringwire-cli.jar
+BENCH_JAR := bench/target/benchmarks.jar
+# Arguments for `make bench`, passed to JMH; the default is a short run of every benchmark.
+BENCH_ARGS ?= -f 1 -wi 3 -w 1s -i 5 -r 1s
+
+.PHONY: build run test bench deps clean
+
+## deps: installs what the build needs from Debian if it is missing (gcc, make, Maven).
+deps:
+	@missing=""; \
+	for tool in gcc:gcc mvn:maven; do \
+	  command -v $${tool%%:*} >/dev/null 2>&1 || missing="$$missing $${tool##*:}"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "make: installing from Debian:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+	@echo "make: using JDK $(JAVA_FEATURE) at $(JAVA_HOME)"
+
+## build: the native library, the jars and bin/ringwire, without running tests.
+build: deps
+	@echo "make: building native/ and the Maven modules (dependencies come from Maven Central)"
+	$(MVN) -q package -DskipTests
+
+## run: builds, then starts the echo demo in the foreground on 127.0.0.1:7000.
+run: build
+	@echo "make: starting 'bin/ringwire echo' on 127.0.0.1:7000; try it in another terminal with:"
+	@echo "        python3 -c \"import socket; s=socket.create_connection(('127.0.0.1',7000)); s.sendall(b'hello'); print(s.recv(5))\""
+	@echo "      Ctrl-C stops it."
+	bin/ringwire echo --host 127.0.0.1 --port 7000
+
+## test: builds everything and runs the whole suite: C tests, unit, conformance and CLI tests.
+test: deps
+	@echo "make: C tests of the native layer"
+	$(MAKE) -s -C native test
+	@echo "make: Java tests (transport, CLI end to end)"
+	$(MVN) verify
+
+## bench: builds, then runs the JMH benchmarks in bench/ (BENCH_ARGS=... to change the run).
+bench: build
+	$(JAVA_HOME)/bin/java $(JVM_FLAGS) -jar $(BENCH_JAR) $(BENCH_ARGS)
+
+clean:
+	$(MAKE) -s -C native clean
+	$(MVN) -q clean

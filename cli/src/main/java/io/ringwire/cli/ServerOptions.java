@@ -1,0 +1,61 @@
+package io.ringwire.cli;
+
+import io.ringwire.Backend;
+import java.time.Duration;
+import picocli.CommandLine.Option;
+
+/** The options every server command takes (README, "The bin/ringwire launcher"). */
+public final class ServerOptions {
+    @Option(names = "--host", paramLabel = "H", description = "Address to bind (default: ${DEFAULT-VALUE}).")
+    String host = "127.0.0.1";
+
+    /** Null means the command's own default port. */
+    @Option(names = "--port", paramLabel = "P", description = "Port; 0 picks a free one.")
+    Integer port;
+
+    @Option(names = "--backend", paramLabel = "B", converter = BackendConverter.class,
+            description = "auto, epoll or io_uring (default: auto).")
+    Backend backend = Backend.AUTO;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Event-loop threads (default: ${DEFAULT-VALUE}).")
+    int threads = 1;
+
+    @Option(names = "--idle-timeout", paramLabel = "D", converter = DurationConverter.class,
+            description = "Close a connection idle in both directions for D (default: off).")
+    Duration idleTimeout = Duration.ZERO;
+
+    @Option(names = "--max-conns", paramLabel = "N",
+            description = "Connections held at once; one over the limit is closed at once (default: unlimited).")
+    int maxConns;
+
+    @Option(names = "--drain-timeout", paramLabel = "D", converter = DurationConverter.class,
+            description = "How long a graceful shutdown waits for in-flight work (default: 5s).")
+    Duration drainTimeout = Duration.ofSeconds(5);
+
+    @Option(names = "--busy-poll", description = "Spin the loops instead of parking them: lower latency, one busy core per loop.")
+    boolean busyPoll;
+
+    /** Checks what picocli's types cannot; throws IllegalArgumentException naming the option. */
+    void validate() {
+        if (port != null && (port < 0 || port > 65535)) {
+            throw new IllegalArgumentException("--port must be within 0..65535, got " + port);
+        }
+        if (threads < 1 || threads > 1024) {
+            throw new IllegalArgumentException("--threads must be within 1..1024, got " + threads);
+        }
+        if (maxConns < 0) {
+            throw new IllegalArgumentException("--max-conns must not be negative, got " + maxConns);
+        }
+    }
+
+    static final class BackendConverter implements picocli.CommandLine.ITypeConverter<Backend> {
+        @Override
+        public Backend convert(String value) {
+            try {
+                return Backend.fromCliName(value);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+}

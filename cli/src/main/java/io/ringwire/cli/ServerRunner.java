@@ -1,0 +1,97 @@
+package io.ringwire.cli;
+
+import io.ringwire.BackendUnavailableException;
+import io.ringwire.ConnectionConfig;
+import io.ringwire.ConnectionHandler;
+import io.ringwire.EventLoopGroup;
+import io.ringwire.Server;
+import io.ringwire.ServerConfig;
+import io.ringwire.WaitStrategy;
+import io.ringwire.internal.SockAddr;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import sun.misc.Signal;
+
+/**
+ * The life of a server command: validate options, start the loops, listen, print the ready line,
+ * wait for SIGTERM or SIGINT, then shut down gracefully and exit 0.
+ */
+final class ServerRunner {
+    private static final System.Logger LOG = System.getLogger("io.ringwire.cli");
+
+    private ServerRunner() {
+    }
+
+    static int run(CommandSpec spec, ServerOptions options, int defaultPort,
+                   Supplier<? extends ConnectionHandler> handlers) {
+        String command = spec.name();
+        try {
+            options.validate();
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        InetSocketAddress address;
+        try {
+            address = new InetSocketAddress(InetAddress.getByName(options.host),
+                    options.port == null ? defaultPort : options.port);
+        } catch (UnknownHostException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--host: cannot resolve '" + options.host + "'");
+        }
+
+        EventLoopGroup group;
+        try {
+            group = EventLoopGroup.builder()
+                    .backend(options.backend)
+                    .threads(options.threads)
+                    .waitStrategy(options.busyPoll ? WaitStrategy.BUSY_POLL : WaitStrategy.BLOCKING)
+                    .build();
+        } catch (BackendUnavailableException | IOException e) {
+            System.err.println("ringwire " + command + ": backend " + options.backend.cliName() + " unusable: " + Main.oneLine(e));
+            return Main.EXIT_FAILURE;
+        }
+        try (group) {
+            ServerConfig config = ServerConfig.builder()
+                    .maxConnections(options.maxConns)
+                    .connectionConfig(ConnectionConfig.builder().idleTimeout(options.idleTimeout).build())
+                    .build();
+            Server server;
+            try {
+                server = group.listen(address, config, handlers);
+            } catch (IOException e) {
+                System.err.println("ringwire " + command + ": " + Main.oneLine(e));
+                return Main.EXIT_FAILURE;
+            }
+            CountDownLatch stop = new CountDownLatch(1);
+            Signal.handle(new Signal("TERM"), s -> stop.countDown());
+            Signal.handle(new Signal("INT"), s -> stop.countDown());
+
+            System.out.println("listening " + command + " " + SockAddr.format(server.localAddress())
+                    + " backend=" + group.backend().cliName() + " threads=" + group.size());
+            System.out.flush();
+
+            awaitUninterruptibly(stop);
+            LOG.log(System.Logger.Level.INFO, "shutting down: draining " + server.connectionCount()
+                    + " connection(s) for at most " + options.drainTimeout.toMillis() + " ms");
+            boolean clean = server.shutdown(options.drainTimeout);
+            LOG.log(System.Logger.Level.INFO, clean ? "shut down cleanly" : "drain timeout reached; remaining connections were closed");
+        }
+        return 0;
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        while (true) {
+            try {
+                latch.await();
+                return;
+            } catch (InterruptedException ignored) {
+                // Only a signal ends a server; keep waiting.
+            }
+        }
+    }
+}
