@@ -11,6 +11,7 @@
 #include <netinet/tcp.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -33,6 +34,7 @@ const struct rw_constant rw_constants[] = {
     C(SHUT_RD), C(SHUT_WR), C(SHUT_RDWR),
     C(MSG_NOSIGNAL), C(MSG_DONTWAIT), C(MSG_PEEK), C(MSG_MORE),
     C(SOMAXCONN),
+    C(RLIMIT_NOFILE), C(RLIMIT_MEMLOCK),
 
     /* epoll, eventfd, clocks */
     C(EPOLLIN), C(EPOLLOUT), C(EPOLLRDHUP), C(EPOLLET), C(EPOLLERR),

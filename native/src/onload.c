@@ -15,6 +15,7 @@ static const register_fn areas[] = {
     ringwire_register_io,
     ringwire_register_epoll,
     ringwire_register_eventfd,
+    ringwire_register_limits,
 };
 
 /*

@@ -40,6 +40,7 @@ int ringwire_register_socket(JNIEnv *env, jclass cls);
 int ringwire_register_io(JNIEnv *env, jclass cls);
 int ringwire_register_epoll(JNIEnv *env, jclass cls);
 int ringwire_register_eventfd(JNIEnv *env, jclass cls);
+int ringwire_register_limits(JNIEnv *env, jclass cls);
 
 /* ---- constants.c ---- */
 struct rw_constant {
@@ -87,5 +88,13 @@ int64_t rw_eventfd_read(int fd);
 int rw_timerfd_create(int clockid);
 int rw_timerfd_settime(int fd, int64_t initial_ns, int64_t interval_ns);
 int64_t rw_timerfd_read(int fd);
+
+/* ---- limits.c ---- */
+int rw_getrlimit(int resource, uint64_t *out);
+int rw_setrlimit(int resource, uint64_t soft, uint64_t hard);
+
+/* ---- limits.c ---- */
+int rw_getrlimit(int resource, uint64_t *out);
+int rw_setrlimit(int resource, uint64_t soft, uint64_t hard);
 
 #endif

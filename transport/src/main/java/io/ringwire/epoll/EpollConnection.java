@@ -360,6 +360,9 @@ final class EpollConnection extends EpollHandle implements Connection {
         pendingBytes = size;
         if (!writableState && size <= config.lowWatermark()) {
             setWritable(true);
+            // The handler may have written more inside that callback: a stale size would send
+            // the FIN (or close) with those bytes still queued.
+            size = outbound.size();
         }
         if (size == 0 && !closed) {
             if (outputShutdownRequested && !outputShutdown) {
@@ -392,6 +395,10 @@ final class EpollConnection extends EpollHandle implements Connection {
             outputShutdownRequested = true;
             if (outbound.isEmpty()) {
                 shutdownOutputNow();
+            } else {
+                // Queued bytes may never have been flushed, and no EPOLLOUT edge would come for
+                // them: push them now; the FIN follows once they are out (see flushNow).
+                flushNow();
             }
         });
     }
@@ -422,12 +429,21 @@ final class EpollConnection extends EpollHandle implements Connection {
         } else {
             closeWhenFlushed = true;
             setAutoReadNow(false);
+            // As in shutdownOutput: unflushed bytes would otherwise wait for the drain timeout.
+            flushNow();
         }
     }
 
     @Override
     public void close() {
         runOnLoop(() -> closeNow(null));
+    }
+
+    @Override
+    void failed(Throwable cause) {
+        loop.stats.handlerErrors++;
+        Logs.quietly(LOG, System.Logger.Level.ERROR, "internal error on " + this + "; closing it", cause);
+        closeNow(cause);
     }
 
     @Override

@@ -67,6 +67,7 @@ public final class EpollEventLoop extends AbstractEventLoop {
 
     public EpollEventLoop(String name, WaitStrategy waitStrategy) throws IOException {
         super(name, waitStrategy);
+        Preload.classes();
         int ep = Errors.check("epoll_create1", null, Native.epollCreate());
         int ev = Native.eventfd(0, 0);
         if (ev < 0) {
@@ -159,8 +160,21 @@ public final class EpollEventLoop extends AbstractEventLoop {
             EpollHandle h = handles[(int) token];
             // A handle closed earlier in this batch left a stale event behind: drop it.
             if (h != null && h.token == token) {
-                h.onEvent(mask);
+                dispatch(h, mask);
             }
+        }
+    }
+
+    /**
+     * Handles catch their handlers' exceptions themselves; this is the net under the transport's
+     * own code (or an Error such as a failed class load when descriptors run out), so that one
+     * descriptor's failure never takes the loop and its other connections down with it.
+     */
+    private void dispatch(EpollHandle h, int mask) {
+        try {
+            h.onEvent(mask);
+        } catch (Throwable t) {
+            h.failed(t);
         }
     }
 
@@ -259,7 +273,8 @@ public final class EpollEventLoop extends AbstractEventLoop {
         if (r == 0) {
             c.connectFuture = future;
             c.established();
-        } else if (r == -Errno.EINPROGRESS) {
+        } else if (r == -Errno.EINPROGRESS || r == -Errno.EINTR) {
+            // An interrupted connect goes on in the kernel: wait for its outcome like any other.
             c.beginConnect(future, timeout.isZero() ? null
                     : schedule(c::connectTimedOut, timeout.toNanos(), TimeUnit.NANOSECONDS), timeout);
         } else {

@@ -19,6 +19,12 @@ abstract class EpollHandle {
     /** Dispatches one epoll event mask. Must not throw; failures close this handle only. */
     abstract void onEvent(int events);
 
+    /**
+     * The transport's own code failed while dispatching an event to this handle (handler
+     * exceptions are dealt with before they get here). Must not throw.
+     */
+    abstract void failed(Throwable cause);
+
     /** Closes on loop shutdown: releases everything, notifies whoever waits. */
     abstract void closeForShutdown();
 }

@@ -25,6 +25,11 @@ final class EpollListener extends EpollHandle {
     private final EpollEventLoop loop;
     private final EpollServer server;
     private final Runnable acceptTask = this::acceptAll;
+    /** Built up front: under EMFILE even spinning a lambda class or loading one may fail. */
+    private final Runnable retryTask = () -> {
+        backingOff = false;
+        acceptAll();
+    };
     private boolean closed;
     private boolean backingOff;
     private boolean loggedExhaustion;
@@ -75,25 +80,38 @@ final class EpollListener extends EpollHandle {
     }
 
     private void backOff(int result) {
+        // Arm the retry before logging: with no descriptors left, logging itself may fail.
+        backingOff = true;
+        loop.schedule(retryTask, BACKOFF_MILLIS, TimeUnit.MILLISECONDS);
         if (!loggedExhaustion) {
             loggedExhaustion = true;
-            LOG.log(System.Logger.Level.WARNING, Errors.describe("accept", server.localAddress(), -result)
+            Logs.quietly(LOG, System.Logger.Level.WARNING, Errors.describe("accept", server.localAddress(), -result)
                     + "; pausing accepts for " + BACKOFF_MILLIS + " ms at a time until descriptors free up"
-                    + " (raise the limit with ulimit -n or LimitNOFILE=)");
+                    + " (raise the limit with ulimit -n or LimitNOFILE=)", null);
         }
-        backingOff = true;
-        loop.schedule(() -> {
-            backingOff = false;
-            acceptAll();
-        }, BACKOFF_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /** The accept that follows a back-off succeeded: a later exhaustion is worth a new log line. */
     void recovered() {
         if (loggedExhaustion && !backingOff) {
             loggedExhaustion = false;
-            LOG.log(System.Logger.Level.INFO, "accept on " + server.localAddress() + " recovered");
+            Logs.quietly(LOG, System.Logger.Level.INFO, "accept on " + server.localAddress() + " recovered", null);
         }
+    }
+
+    /** Whatever failed (likely the same exhaustion), the listener stays: back off and retry. */
+    @Override
+    void failed(Throwable cause) {
+        loop.stats.acceptErrors++;
+        if (!backingOff) {
+            try {
+                backingOff = true;
+                loop.schedule(retryTask, BACKOFF_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (Throwable t) {
+                backingOff = false;
+            }
+        }
+        Logs.quietly(LOG, System.Logger.Level.ERROR, "accept on " + server.localAddress() + " failed; retrying", cause);
     }
 
     void close() {

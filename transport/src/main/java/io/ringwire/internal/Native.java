@@ -127,4 +127,12 @@ public final class Native {
 
     /** Reads the expiry count; returns it or -errno. */
     public static native long timerfdRead(int fd);
+
+    // ---- resource limits ----
+
+    /** Writes {soft, hard} as two 64-bit values at {@code out}; unlimited reads as -1. */
+    public static native int getrlimit(int resource, long out);
+
+    /** Sets the soft and hard limit; -1 means unlimited. */
+    public static native int setrlimit(int resource, long soft, long hard);
 }

@@ -44,6 +44,8 @@ public abstract class AbstractEventLoop implements EventLoop {
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final WaitStrategy waitStrategy;
     private final Thread thread;
+    /** Held in a field: a method reference evaluated in the loop body would allocate per iteration. */
+    private final java.util.function.Consumer<Throwable> taskFailureReporter = this::reportTaskFailure;
     private volatile boolean parked;
     private volatile int state = RUNNING;
     /** {@link System#nanoTime()} as of the end of the last wait; cheap "now" for the loop thread. */
@@ -92,6 +94,13 @@ public abstract class AbstractEventLoop implements EventLoop {
         return t;
     }
 
+    /** Loads the timer classes; see {@code Preload} in the epoll backend for why. */
+    public static void preloadTimerClasses() {
+        TimerQueue q = new TimerQueue();
+        q.add(new ScheduledTask(0, () -> { }));
+        q.runExpired(1, e -> { });
+    }
+
     /** True once {@link #stop()} was called. */
     public final boolean isStopping() {
         return state != RUNNING;
@@ -137,7 +146,7 @@ public abstract class AbstractEventLoop implements EventLoop {
 
     private void runOnce() {
         runTasks(TASK_BUDGET);
-        timers.runExpired(now, this::reportTaskFailure);
+        timers.runExpired(now, taskFailureReporter);
         int timeout;
         if (waitStrategy == WaitStrategy.BUSY_POLL || hasReadyWork() || !tasks.isEmpty()) {
             timeout = 0;

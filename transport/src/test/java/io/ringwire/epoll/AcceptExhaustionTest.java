@@ -1,0 +1,132 @@
+package io.ringwire.epoll;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ringwire.EventLoopGroup;
+import io.ringwire.Server;
+import io.ringwire.ServerConfig;
+import io.ringwire.internal.ResourceLimits;
+import io.ringwire.internal.ResourceLimits.Limit;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A full descriptor table must not spin the accepting loop: it backs off, logs once, keeps
+ * serving the connections it has, and accepts the waiting ones once descriptors free up.
+ */
+@Timeout(60)
+class AcceptExhaustionTest {
+    private static final int CLIENTS = 24;
+    private static final int HEADROOM = 6;
+
+    @Test
+    void emfileBacksOffLogsOnceAndRecovers() throws Exception {
+        List<LogRecord> warnings = new CopyOnWriteArrayList<>();
+        Logger serverLog = Logger.getLogger("io.ringwire.server");
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                if (r.getMessage() != null && r.getMessage().contains("EMFILE")) {
+                    warnings.add(r);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        serverLog.addHandler(capture);
+        Limit original = ResourceLimits.get(ResourceLimits.RLIMIT_NOFILE);
+        List<SocketChannel> clients = new ArrayList<>();
+        try (EventLoopGroup group = EventLoopGroup.create(1)) {
+            Server server = group.listen(new InetSocketAddress("127.0.0.1", 0), ServerConfig.defaults(),
+                    () -> (c, data, offset, length) -> c.writeAndFlush(data, offset, length));
+            // Warm up first: loading a class opens its file, and must not be what runs out.
+            try (SocketChannel warm = SocketChannel.open(server.localAddress())) {
+                echo(warm, (byte) 0);
+            }
+            awaitTrue(() -> server.connectionCount() == 0, () -> "connections=" + server.connectionCount());
+            // Descriptors are taken at open(); connect() needs none, so the clients still connect
+            // once the limit is low, and only the server's accept runs out.
+            for (int i = 0; i < CLIENTS; i++) {
+                clients.add(SocketChannel.open());
+            }
+            long highestFd = highestOpenFd();
+            ResourceLimits.set(ResourceLimits.RLIMIT_NOFILE, new Limit(highestFd + 1 + HEADROOM, original.hard()));
+            long started = System.nanoTime();
+            try {
+                for (SocketChannel c : clients) {
+                    c.connect(server.localAddress());
+                }
+                EpollEventLoop loop = (EpollEventLoop) group.loops().get(0);
+                // Three failed attempts: the first, then at least two retries after a back-off.
+                awaitTrue(() -> loop.stats().acceptErrors() >= 3,
+                        () -> "acceptErrors=" + loop.stats().acceptErrors() + " connections=" + server.connectionCount());
+                long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+                long errors = loop.stats().acceptErrors();
+                assertTrue(server.connectionCount() < CLIENTS, "some connections must wait in the backlog");
+                assertTrue(errors <= 2 + elapsedMillis / EpollListener.BACKOFF_MILLIS,
+                        "accept retried " + errors + " times in " + elapsedMillis + " ms: it spins instead of backing off");
+                assertEquals(1, warnings.size(), "exhaustion is logged once, not per attempt");
+                echo(clients.get(0), (byte) 1); // an accepted connection is served meanwhile
+            } finally {
+                ResourceLimits.set(ResourceLimits.RLIMIT_NOFILE, original);
+            }
+            awaitTrue(() -> server.connectionCount() == CLIENTS, () -> "connections=" + server.connectionCount());
+            echo(clients.get(CLIENTS - 1), (byte) 2); // one that waited in the backlog
+        } finally {
+            for (SocketChannel c : clients) {
+                c.close();
+            }
+            serverLog.removeHandler(capture);
+        }
+    }
+
+    private static void echo(SocketChannel c, byte value) throws IOException {
+        c.write(ByteBuffer.wrap(new byte[] {value}));
+        ByteBuffer in = ByteBuffer.allocate(1);
+        while (in.hasRemaining()) {
+            if (c.read(in) < 0) {
+                throw new IOException("closed by the server");
+            }
+        }
+        assertEquals(value, in.get(0));
+    }
+
+    /** RLIMIT_NOFILE bounds the descriptor number, not the count, so measure the highest. */
+    private static long highestOpenFd() throws IOException {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.mapToLong(p -> Long.parseLong(p.getFileName().toString())).max().orElseThrow();
+        }
+    }
+
+    private static void awaitTrue(BooleanSupplier condition, java.util.function.Supplier<String> state) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within 30 s: " + state.get());
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
+    }
+}
