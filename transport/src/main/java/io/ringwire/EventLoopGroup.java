@@ -71,8 +71,8 @@ public final class EventLoopGroup implements AutoCloseable {
 
     /**
      * Binds {@code address} and starts accepting. Each accepted connection gets a handler from
-     * {@code handlers}, called on the accepting loop (return a shared instance if the handler keeps
-     * no state). The server is ready when this returns.
+     * {@code handlers}, called on the loop that will own the connection (return a shared instance
+     * if the handler keeps no state). The server is ready when this returns.
      */
     public Server listen(InetSocketAddress address, ServerConfig config,
                          Supplier<? extends ConnectionHandler> handlers) throws IOException {

@@ -6,21 +6,34 @@ import java.util.Map;
 
 /**
  * Settings of a listening server. Immutable and thread-safe; build one with {@link #builder()}.
- *
- * <p>With more than one loop, the server opens one {@code SO_REUSEPORT} listener per loop and the
- * kernel spreads new connections across them, so accepting needs no hand-off between threads.
  */
 public final class ServerConfig {
     /** The listen backlog when none is given; the kernel caps it at net.core.somaxconn. */
     public static final int DEFAULT_BACKLOG = 4096;
 
+    /** How a server with several loops spreads new connections across them. */
+    public enum AcceptMode {
+        /**
+         * One {@code SO_REUSEPORT} listener per loop: the kernel spreads connections by a hash of
+         * the address pair, and no connection changes thread. The default.
+         */
+        REUSEPORT,
+        /**
+         * One listener on the first loop, which hands each accepted connection to the next loop
+         * in turn: an even spread, at the cost of a cross-thread hand-off per connection.
+         */
+        ACCEPTOR
+    }
+
     private final int backlog;
+    private final AcceptMode acceptMode;
     private final int maxConnections;
     private final Map<SocketOption<?>, Object> listenerOptions;
     private final ConnectionConfig connectionConfig;
 
     private ServerConfig(Builder b) {
         this.backlog = b.backlog;
+        this.acceptMode = b.acceptMode;
         this.maxConnections = b.maxConnections;
         this.listenerOptions = Collections.unmodifiableMap(new LinkedHashMap<>(b.listenerOptions));
         this.connectionConfig = b.connectionConfig;
@@ -36,6 +49,10 @@ public final class ServerConfig {
 
     public int backlog() {
         return backlog;
+    }
+
+    public AcceptMode acceptMode() {
+        return acceptMode;
     }
 
     /** Connections held at once; one over the limit is closed as soon as it is accepted. 0 = unlimited. */
@@ -55,6 +72,7 @@ public final class ServerConfig {
 
     public static final class Builder {
         private int backlog = DEFAULT_BACKLOG;
+        private AcceptMode acceptMode = AcceptMode.REUSEPORT;
         private int maxConnections;
         private final Map<SocketOption<?>, Object> listenerOptions = new LinkedHashMap<>();
         private ConnectionConfig connectionConfig = ConnectionConfig.defaults();
@@ -68,6 +86,11 @@ public final class ServerConfig {
                 throw new IllegalArgumentException("backlog must not be negative: " + backlog);
             }
             this.backlog = backlog;
+            return this;
+        }
+
+        public Builder acceptMode(AcceptMode mode) {
+            this.acceptMode = java.util.Objects.requireNonNull(mode, "mode");
             return this;
         }
 

@@ -3,6 +3,7 @@ package io.ringwire.epoll;
 import io.ringwire.ConnectionHandler;
 import io.ringwire.Server;
 import io.ringwire.ServerConfig;
+import io.ringwire.ServerConfig.AcceptMode;
 import io.ringwire.SocketOption;
 import io.ringwire.internal.Native;
 import io.ringwire.internal.Sockets;
@@ -22,10 +23,11 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * A server over epoll: one listener per loop. With several loops every listener sets
- * {@code SO_REUSEPORT} and binds the same address, and the kernel spreads new connections across
- * them by a hash of the four-tuple; an accepted connection stays on the loop that accepted it, so
- * accepting needs no hand-off between threads.
+ * A server over epoll. In {@link AcceptMode#REUSEPORT} mode (the default) there is one listener
+ * per loop; with several loops each sets {@code SO_REUSEPORT} and binds the same address, the
+ * kernel spreads new connections by a hash of the four-tuple, and a connection stays on the loop
+ * that accepted it. In {@link AcceptMode#ACCEPTOR} mode the first loop alone listens and hands
+ * each connection to the next loop in turn.
  */
 public final class EpollServer implements Server {
     private static final System.Logger LOG = System.getLogger("io.ringwire.server");
@@ -37,6 +39,8 @@ public final class EpollServer implements Server {
     private final Supplier<? extends ConnectionHandler> handlers;
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicLong rejected = new AtomicLong();
+    /** Round-robin position of the ACCEPTOR mode; touched by the accepting loop only. */
+    private int nextLoop;
     private final CompletableFuture<Void> allClosed = new CompletableFuture<>();
     private volatile boolean closing;
 
@@ -52,8 +56,9 @@ public final class EpollServer implements Server {
     /** Binds one listener per loop and starts accepting. */
     public static EpollServer bind(List<EpollEventLoop> loops, InetSocketAddress address, ServerConfig config,
                                    Supplier<? extends ConnectionHandler> handlers) throws IOException {
-        boolean reusePort = loops.size() > 1;
-        int[] fds = new int[loops.size()];
+        int listenerCount = config.acceptMode() == AcceptMode.REUSEPORT ? loops.size() : 1;
+        boolean reusePort = listenerCount > 1;
+        int[] fds = new int[listenerCount];
         int opened = 0;
         InetSocketAddress bound = address;
         try {
@@ -98,7 +103,7 @@ public final class EpollServer implements Server {
         return server;
     }
 
-    /** A listener accepted {@code fd}: admit it (limits, options) or refuse it. Loop thread. */
+    /** A listener accepted {@code fd}: refuse it (limits), or admit it on this loop or the next. */
     void accept(EpollEventLoop loop, int fd, InetSocketAddress remote) {
         int max = config.maxConnections();
         int now = connections.incrementAndGet();
@@ -111,6 +116,31 @@ public final class EpollServer implements Server {
             }
             return;
         }
+        EpollEventLoop target = loop;
+        if (config.acceptMode() == AcceptMode.ACCEPTOR && loops.size() > 1) {
+            target = loops.get(nextLoop);
+            nextLoop = (nextLoop + 1) % loops.size();
+        }
+        if (target == loop) {
+            admit(loop, fd, remote);
+            return;
+        }
+        EpollEventLoop owner = target;
+        try {
+            owner.execute(() -> admit(owner, fd, remote));
+        } catch (java.util.concurrent.RejectedExecutionException stopped) {
+            release();
+            Native.close(fd);
+        }
+    }
+
+    /** Applies options, registers the connection with {@code loop} and opens it. That loop's thread. */
+    private void admit(EpollEventLoop loop, int fd, InetSocketAddress remote) {
+        if (closing) {
+            release();
+            Native.close(fd);
+            return;
+        }
         EpollConnection c;
         try {
             for (Map.Entry<SocketOption<?>, Object> e : config.connectionConfig().options().entrySet()) {
@@ -120,7 +150,7 @@ public final class EpollServer implements Server {
         } catch (IOException | RuntimeException e) {
             release();
             Native.close(fd);
-            LOG.log(System.Logger.Level.WARNING, "refused a connection from " + remote + ": " + e.getMessage());
+            Logs.quietly(LOG, System.Logger.Level.WARNING, "refused a connection from " + remote + ": " + e.getMessage(), null);
             return;
         }
         c.established();
