@@ -94,16 +94,22 @@ const struct rw_constant rw_constants[] = {
 };
 const size_t rw_constants_count = sizeof(rw_constants) / sizeof(rw_constants[0]);
 
-/* A linear scan: about 200 strcmp calls, done once per name at class init. */
+static int lookup(const struct rw_constant *table, size_t count, const char *name)
+{
+    for (size_t i = 0; i < count; i++) {
+        if (strcmp(table[i].name, name) == 0)
+            return table[i].value;
+    }
+    return INT_MIN;
+}
+
+/* A linear scan of each area's table, done once per name at class init. */
 int rw_constant(const char *name)
 {
     if (name == NULL)
         return INT_MIN;
-    for (size_t i = 0; i < rw_constants_count; i++) {
-        if (strcmp(rw_constants[i].name, name) == 0)
-            return rw_constants[i].value;
-    }
-    return INT_MIN;
+    int v = lookup(rw_constants, rw_constants_count, name);
+    return v != INT_MIN ? v : lookup(rw_uring_constants, rw_uring_constants_count, name);
 }
 
 static jint JNICALL jni_constant(JNIEnv *env, jclass cls, jstring name)

@@ -16,6 +16,7 @@ static const register_fn areas[] = {
     ringwire_register_epoll,
     ringwire_register_eventfd,
     ringwire_register_limits,
+    ringwire_register_uring,
 };
 
 /*

@@ -41,6 +41,7 @@ int ringwire_register_io(JNIEnv *env, jclass cls);
 int ringwire_register_epoll(JNIEnv *env, jclass cls);
 int ringwire_register_eventfd(JNIEnv *env, jclass cls);
 int ringwire_register_limits(JNIEnv *env, jclass cls);
+int ringwire_register_uring(JNIEnv *env, jclass cls);
 
 /* ---- constants.c ---- */
 struct rw_constant {
@@ -96,5 +97,15 @@ int rw_setrlimit(int resource, uint64_t soft, uint64_t hard);
 /* ---- limits.c ---- */
 int rw_getrlimit(int resource, uint64_t *out);
 int rw_setrlimit(int resource, uint64_t soft, uint64_t hard);
+
+/* ---- uring.c ---- */
+extern const struct rw_constant rw_uring_constants[];
+extern const size_t rw_uring_constants_count;
+int rw_io_uring_setup(unsigned entries, void *params);
+int rw_io_uring_enter(int fd, unsigned to_submit, unsigned min_complete, unsigned flags,
+                      const void *arg, size_t argsz);
+int rw_io_uring_register(int fd, unsigned opcode, void *arg, unsigned nr_args);
+int64_t rw_mmap(int64_t length, int prot, int flags, int fd, int64_t offset);
+int rw_munmap(void *addr, int64_t length);
 
 #endif

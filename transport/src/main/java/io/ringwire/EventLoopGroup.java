@@ -2,7 +2,7 @@ package io.ringwire;
 
 import io.ringwire.epoll.EpollEventLoop;
 import io.ringwire.epoll.EpollServer;
-import io.ringwire.epoll.LoopStats;
+import io.ringwire.loop.LoopStats;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;

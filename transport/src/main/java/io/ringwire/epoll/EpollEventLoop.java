@@ -3,7 +3,6 @@ package io.ringwire.epoll;
 import io.ringwire.ConnectionConfig;
 import io.ringwire.ConnectionHandler;
 import io.ringwire.WaitStrategy;
-import io.ringwire.buffer.ChunkPool;
 import io.ringwire.buffer.IovecArray;
 import io.ringwire.internal.Errno;
 import io.ringwire.internal.Errors;
@@ -40,8 +39,6 @@ import io.ringwire.Connection;
 public final class EpollEventLoop extends AbstractEventLoop {
     static final int MAX_EVENTS = 512;
     static final int READ_BUFFER_SIZE = 64 * 1024;
-    /** Free chunks kept per loop: 256 × 16 KiB = 4 MiB at most. */
-    static final int MAX_RETAINED_CHUNKS = 256;
     private static final long WAKEUP_TOKEN = -1L;
     static final int INTEREST = Linux.EPOLLIN | Linux.EPOLLOUT | Linux.EPOLLRDHUP | Linux.EPOLLET;
 
@@ -52,9 +49,7 @@ public final class EpollEventLoop extends AbstractEventLoop {
     private final ByteBuffer readMemory;
     /** The receive buffer lent to handlers; valid only during their onData call. */
     final UnsafeBuffer readBuffer;
-    final ChunkPool chunkPool = new ChunkPool(ChunkPool.DEFAULT_CHUNK_SIZE, MAX_RETAINED_CHUNKS);
     final IovecArray iov = new IovecArray(IovecArray.DEFAULT_CAPACITY);
-    final LoopStats stats = new LoopStats();
 
     private EpollHandle[] handles = new EpollHandle[64];
     private int[] generations = new int[64];
@@ -87,15 +82,6 @@ public final class EpollEventLoop extends AbstractEventLoop {
         this.readMemory = ByteBuffer.allocateDirect(READ_BUFFER_SIZE);
         this.readBuffer = new UnsafeBuffer(readMemory);
         start();
-    }
-
-    /** The loop's cached clock, refreshed after each wait. Loop thread only. */
-    long nanoTime() {
-        return now;
-    }
-
-    public LoopStats stats() {
-        return stats;
     }
 
     /** Descriptors registered with this loop (connections and listeners), as last seen. */
@@ -153,7 +139,7 @@ public final class EpollEventLoop extends AbstractEventLoop {
             int mask = events.getInt(at + Linux.OFFSETOF_EPOLL_EVENT_EVENTS);
             long token = events.getLong(at + Linux.OFFSETOF_EPOLL_EVENT_DATA);
             if (token == WAKEUP_TOKEN) {
-                stats.wakeups++;
+                stats().wakeups++;
                 Native.eventfdRead(eventFd);
                 continue;
             }
@@ -209,7 +195,8 @@ public final class EpollEventLoop extends AbstractEventLoop {
     /** Calls {@code action} for every open connection of this loop. Loop thread only. */
     void forEachConnection(java.util.function.Consumer<EpollConnection> action) {
         for (int i = 0; i < nextSlot; i++) {
-            if (handles[i] instanceof EpollConnection c) {
+            EpollConnection c = handles[i] == null ? null : handles[i].connection();
+            if (c != null) {
                 action.accept(c);
             }
         }
@@ -230,7 +217,6 @@ public final class EpollEventLoop extends AbstractEventLoop {
     protected void closeResources() {
         Native.close(eventFd);
         Native.close(epfd);
-        chunkPool.close();
         iov.close();
         BufferUtil.free(eventsMemory);
         BufferUtil.free(readMemory);
@@ -240,10 +226,10 @@ public final class EpollEventLoop extends AbstractEventLoop {
 
     /** Wraps an accepted or connected descriptor; registers it; the caller then opens it. */
     EpollConnection newConnection(int fd, ConnectionHandler handler, ConnectionConfig config,
-                                  EpollServer server, InetSocketAddress remote) throws IOException {
+                                  io.ringwire.loop.ServerHooks server, InetSocketAddress remote) throws IOException {
         EpollConnection c = new EpollConnection(this, fd, handler, config, server, remote);
         try {
-            register(c);
+            register(c.handle);
         } catch (IOException e) {
             Native.close(fd);
             throw e;
@@ -269,17 +255,15 @@ public final class EpollEventLoop extends AbstractEventLoop {
             future.completeExceptionally(e);
             return;
         }
-        int r = Sockets.startConnect(c.fd, remote);
+        int r = Sockets.startConnect(c.handle.fd, remote);
         if (r == 0) {
-            c.connectFuture = future;
-            c.established();
+            c.connectedAtOnce(future);
         } else if (r == -Errno.EINPROGRESS || r == -Errno.EINTR) {
             // An interrupted connect goes on in the kernel: wait for its outcome like any other.
             c.beginConnect(future, timeout.isZero() ? null
                     : schedule(c::connectTimedOut, timeout.toNanos(), TimeUnit.NANOSECONDS), timeout);
         } else {
-            c.connectFuture = future;
-            c.closeNow(Errors.newException("connect", remote, r));
+            c.connectFailed(future, Errors.newException("connect", remote, r));
         }
     }
 }

@@ -27,4 +27,9 @@ abstract class EpollHandle {
 
     /** Closes on loop shutdown: releases everything, notifies whoever waits. */
     abstract void closeForShutdown();
+
+    /** The connection behind this handle, or null for a listener. */
+    EpollConnection connection() {
+        return null;
+    }
 }

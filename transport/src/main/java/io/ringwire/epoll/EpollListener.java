@@ -64,7 +64,7 @@ final class EpollListener extends EpollHandle {
             if (fd == -Errno.EAGAIN) {
                 return;
             }
-            loop.stats.acceptErrors++;
+            loop.stats().acceptErrors++;
             if (fd == -Errno.EMFILE || fd == -Errno.ENFILE || fd == -Errno.ENOBUFS || fd == -Errno.ENOMEM) {
                 backOff(fd);
                 return;
@@ -102,7 +102,7 @@ final class EpollListener extends EpollHandle {
     /** Whatever failed (likely the same exhaustion), the listener stays: back off and retry. */
     @Override
     void failed(Throwable cause) {
-        loop.stats.acceptErrors++;
+        loop.stats().acceptErrors++;
         if (!backingOff) {
             try {
                 backingOff = true;

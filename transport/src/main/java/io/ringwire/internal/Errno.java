@@ -9,6 +9,8 @@ public final class Errno {
     public static final int EINTR = Linux.require("EINTR");
     public static final int EBADF = Linux.require("EBADF");
     public static final int EAGAIN = Linux.require("EAGAIN");
+    public static final int EBUSY = Linux.require("EBUSY");
+    public static final int ETIME = Linux.require("ETIME");
     public static final int ENOMEM = Linux.require("ENOMEM");
     public static final int EACCES = Linux.require("EACCES");
     public static final int EINVAL = Linux.require("EINVAL");

@@ -128,6 +128,25 @@ public final class Native {
     /** Reads the expiry count; returns it or -errno. */
     public static native long timerfdRead(int fd);
 
+    // ---- io_uring ----
+
+    /** {@code io_uring_setup(entries, params)}; {@code params} is a native {@code struct io_uring_params}. */
+    public static native int ioUringSetup(int entries, long params);
+
+    /**
+     * {@code io_uring_enter}. Returns the SQEs consumed, or -errno; {@code -EINTR} is returned,
+     * not retried, so a signal costs the caller one loop iteration.
+     */
+    public static native int ioUringEnter(int fd, int toSubmit, int minComplete, int flags, long arg, int argSize);
+
+    /** {@code io_uring_register(fd, opcode, arg, nrArgs)}. */
+    public static native int ioUringRegister(int fd, int opcode, long arg, int nrArgs);
+
+    /** {@code mmap(NULL, length, prot, flags, fd, offset)}: the address, or -errno. */
+    public static native long mmap(long length, int prot, int flags, int fd, long offset);
+
+    public static native int munmap(long address, long length);
+
     // ---- resource limits ----
 
     /** Writes {soft, hard} as two 64-bit values at {@code out}; unlimited reads as -1. */

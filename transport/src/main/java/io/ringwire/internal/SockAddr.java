@@ -75,8 +75,49 @@ public final class SockAddr {
             return address.getHostString() + ":" + address.getPort();
         }
         InetAddress ip = address.getAddress();
-        String host = ip.getHostAddress();
-        return (ip instanceof Inet6Address ? "[" + host + "]" : host) + ":" + address.getPort();
+        String host = ip instanceof Inet6Address ip6 ? "[" + compress(ip6) + "]" : ip.getHostAddress();
+        return host + ":" + address.getPort();
+    }
+
+    /**
+     * The RFC 5952 text of an IPv6 address ({@code ::1}, not the JDK's {@code 0:0:0:0:0:0:0:1}):
+     * lower-case hex without leading zeros, the longest run of two or more zero groups (the first
+     * of equal runs) written as {@code ::}, and the JDK's {@code %scope} suffix kept.
+     */
+    static String compress(Inet6Address ip) {
+        byte[] b = ip.getAddress();
+        int[] groups = new int[8];
+        for (int i = 0; i < 8; i++) {
+            groups[i] = ((b[2 * i] & 0xFF) << 8) | (b[2 * i + 1] & 0xFF);
+        }
+        int bestStart = -1;
+        int bestLength = 1;
+        for (int i = 0; i < 8; ) {
+            int j = i;
+            while (j < 8 && groups[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLength) {
+                bestStart = i;
+                bestLength = j - i;
+            }
+            i = Math.max(j, i + 1);
+        }
+        StringBuilder sb = new StringBuilder(39);
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                sb.append("::");
+                i += bestLength - 1;
+                continue;
+            }
+            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
+                sb.append(':');
+            }
+            sb.append(Integer.toHexString(groups[i]));
+        }
+        String jdk = ip.getHostAddress();
+        int scope = jdk.indexOf('%');
+        return scope < 0 ? sb.toString() : sb.append(jdk, scope, jdk.length()).toString();
     }
 
     /** The address family constant for {@code address}. */

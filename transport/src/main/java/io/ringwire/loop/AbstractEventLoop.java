@@ -2,6 +2,7 @@ package io.ringwire.loop;
 
 import io.ringwire.EventLoop;
 import io.ringwire.WaitStrategy;
+import io.ringwire.buffer.ChunkPool;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.CountDownLatch;
@@ -43,6 +44,9 @@ public abstract class AbstractEventLoop implements EventLoop {
     private final TimerQueue timers = new TimerQueue();
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final WaitStrategy waitStrategy;
+    private final LoopStats stats = new LoopStats();
+    /** Free outbound chunks kept per loop: 256 × 16 KiB = 4 MiB at most. */
+    private final ChunkPool chunkPool = new ChunkPool(ChunkPool.DEFAULT_CHUNK_SIZE, 256);
     private final Thread thread;
     /** Held in a field: a method reference evaluated in the loop body would allocate per iteration. */
     private final java.util.function.Consumer<Throwable> taskFailureReporter = this::reportTaskFailure;
@@ -51,6 +55,8 @@ public abstract class AbstractEventLoop implements EventLoop {
     /** {@link System#nanoTime()} as of the end of the last wait; cheap "now" for the loop thread. */
     protected long now = System.nanoTime();
 
+    // The thread gets a reference to this loop here but starts only in start(), once the subclass is built.
+    @SuppressWarnings("this-escape")
     protected AbstractEventLoop(String name, WaitStrategy waitStrategy) {
         this.waitStrategy = waitStrategy;
         this.thread = new Thread(this::run, name);
@@ -64,6 +70,21 @@ public abstract class AbstractEventLoop implements EventLoop {
 
     public final String name() {
         return thread.getName();
+    }
+
+    /** This loop's counters; see {@link LoopStats} for who may write them. */
+    public final LoopStats stats() {
+        return stats;
+    }
+
+    /** The outbound chunks of this loop's connections. Loop thread only. */
+    public final ChunkPool chunkPool() {
+        return chunkPool;
+    }
+
+    /** The loop's cached clock, refreshed after each wait. Loop thread only. */
+    public final long nanoTime() {
+        return now;
     }
 
     @Override
@@ -84,7 +105,10 @@ public abstract class AbstractEventLoop implements EventLoop {
 
     @Override
     public final Cancellable schedule(Runnable task, long delay, TimeUnit unit) {
-        ScheduledTask t = new ScheduledTask(System.nanoTime() + unit.toNanos(delay), task);
+        // Capped so that deadline - now cannot overflow even against the loop's cached clock,
+        // which may lag the caller's: a "never" delay (Long.MAX_VALUE) must not wrap into the past.
+        long delayNanos = Math.min(unit.toNanos(delay), Long.MAX_VALUE / 2);
+        ScheduledTask t = new ScheduledTask(System.nanoTime() + delayNanos, task);
         if (inEventLoop()) {
             timers.add(t);
         } else {
@@ -139,6 +163,7 @@ public abstract class AbstractEventLoop implements EventLoop {
             } finally {
                 timers.clear();
                 closeResources();
+                chunkPool.close();
                 terminated.countDown();
             }
         }

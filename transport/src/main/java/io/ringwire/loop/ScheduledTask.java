@@ -36,7 +36,8 @@ final class ScheduledTask implements EventLoop.Cancellable, Comparable<Scheduled
 
     @Override
     public int compareTo(ScheduledTask o) {
-        int c = Long.compare(deadlineNanos, o.deadlineNanos);
+        // By difference, as System.nanoTime() values must be compared: its origin is arbitrary.
+        int c = Long.signum(deadlineNanos - o.deadlineNanos);
         return c != 0 ? c : Long.compare(sequence, o.sequence);
     }
 }

@@ -54,7 +54,9 @@ final class TimerQueue {
         if (nanos <= 0) {
             return 0;
         }
-        return (int) Math.min(Integer.MAX_VALUE, (nanos + 999_999) / 1_000_000);
+        // Rounded up without nanos + 999_999, which overflows for a far deadline.
+        long millis = nanos / 1_000_000 + (nanos % 1_000_000 == 0 ? 0 : 1);
+        return (int) Math.min(Integer.MAX_VALUE, millis);
     }
 
     int size() {

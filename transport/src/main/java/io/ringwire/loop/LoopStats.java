@@ -1,21 +1,22 @@
-package io.ringwire.epoll;
+package io.ringwire.loop;
 
 /**
  * Counters of one loop. Written only by the loop thread; other threads read them without
  * synchronisation, so a snapshot may lag by an iteration but never tears (64-bit JVMs write longs
- * atomically). Hot-path updates are plain increments: no atomic instruction per message.
+ * atomically). Hot-path updates are plain increments: no atomic instruction per message. The
+ * fields are public for the backends' packages; nothing outside a loop thread may write them.
  */
 public final class LoopStats {
-    long connectionsOpened;
-    long connectionsClosed;
-    long bytesRead;
-    long bytesWritten;
-    long readErrors;
-    long writeErrors;
-    long handlerErrors;
-    long acceptErrors;
-    long connectionsRejected;
-    long wakeups;
+    public long connectionsOpened;
+    public long connectionsClosed;
+    public long bytesRead;
+    public long bytesWritten;
+    public long readErrors;
+    public long writeErrors;
+    public long handlerErrors;
+    public long acceptErrors;
+    public long connectionsRejected;
+    public long wakeups;
 
     public long connectionsOpened() {
         return connectionsOpened;

@@ -1,0 +1,610 @@
+package io.ringwire.loop;
+
+import io.ringwire.Connection;
+import io.ringwire.ConnectionConfig;
+import io.ringwire.ConnectionHandler;
+import io.ringwire.EventLoop;
+import io.ringwire.EventLoop.Cancellable;
+import io.ringwire.SocketOption;
+import io.ringwire.buffer.OutboundBuffer;
+import io.ringwire.internal.Errno;
+import io.ringwire.internal.Errors;
+import io.ringwire.internal.Linux;
+import io.ringwire.internal.Native;
+import io.ringwire.internal.Sockets;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.agrona.DirectBuffer;
+
+/**
+ * What every backend's connection shares: the write path and its ordering, the outbound queue
+ * and its watermarks, half-close, close semantics, the idle timeout, options and attachment.
+ * A backend adds how bytes get in ({@link #onReadResumed}, {@link #onReadPaused}, and calls to
+ * {@link #deliver}) and out ({@link #flushNow}), and how the descriptor is let go
+ * ({@link #closeTransport}).
+ *
+ * <p>Fields without a comment are confined to the loop thread. Calls from other threads become
+ * tasks on the loop; {@link #externalWrites} counts those in flight so that a loop-thread write
+ * queues behind them instead of overtaking them.
+ */
+public abstract class AbstractConnection implements Connection {
+    private static final System.Logger LOG = System.getLogger("io.ringwire.connection");
+    private static final VarHandle EXTERNAL_WRITES;
+
+    static {
+        try {
+            EXTERNAL_WRITES = MethodHandles.lookup().findVarHandle(AbstractConnection.class, "externalWrites", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    protected final int fd;
+    protected final AbstractEventLoop loop;
+    protected final ConnectionHandler handler;
+    protected final ConnectionConfig config;
+    /** The server that accepted this connection, or null for a client connection. */
+    public final ServerHooks server;
+    protected final OutboundBuffer outbound;
+    protected final InetSocketAddress remote;
+    private final Runnable flushTask = this::flushNow;
+
+    protected boolean connecting;
+    private CompletableFuture<Connection> connectFuture;
+    private Cancellable connectTimer;
+    private Duration connectTimeout;
+
+    protected boolean closed;
+    protected boolean autoRead = true;
+    protected boolean inputShutdown;
+    private boolean outputShutdownRequested;
+    private boolean outputShutdown;
+    private boolean closeWhenFlushed;
+    private boolean writableState = true;
+    private long lastActivity;
+    private Cancellable idleTimer;
+
+    /** Read by any thread. */
+    private volatile boolean open;
+    private volatile boolean writable = true;
+    private volatile long pendingBytes;
+    private volatile long dropped;
+    private volatile InetSocketAddress local;
+    private volatile Object attachment;
+    /** Cross-thread writes queued on the loop and not yet applied; see the class comment. */
+    @SuppressWarnings("unused")
+    private volatile int externalWrites;
+
+    protected AbstractConnection(AbstractEventLoop loop, int fd, ConnectionHandler handler, ConnectionConfig config,
+                                 ServerHooks server, InetSocketAddress remote) {
+        this.loop = loop;
+        this.fd = fd;
+        this.handler = handler;
+        this.config = config;
+        this.server = server;
+        this.remote = remote;
+        this.outbound = new OutboundBuffer(loop.chunkPool());
+    }
+
+    // ---- backend hooks ----
+
+    /** Reading may go on: the connection just opened, or {@code setAutoRead(true)} was called. */
+    protected abstract void onReadResumed();
+
+    /** {@code setAutoRead(false)} was called: stop taking data from the kernel. */
+    protected abstract void onReadPaused();
+
+    /** Hands queued bytes to the kernel as far as it takes them now; ends with {@link #afterFlush}. */
+    protected abstract void flushNow();
+
+    /**
+     * Lets go of the descriptor. Called once, from {@link #closeNow}, after the handler-visible
+     * state is closed. A backend whose kernel operations may still use this connection's memory
+     * must defer releasing it, and the descriptor, until they have completed.
+     */
+    protected abstract void closeTransport();
+
+    // ---- opening ----
+
+    /** A client connect is in progress; {@code timer} (may be null) fires {@link #connectTimedOut}. */
+    public final void beginConnect(CompletableFuture<Connection> future, Cancellable timer, Duration timeout) {
+        connecting = true;
+        connectFuture = future;
+        connectTimer = timer;
+        connectTimeout = timeout;
+    }
+
+    /** A connect that completes at once: the future completes on {@link #established}. */
+    public final void connectedAtOnce(CompletableFuture<Connection> future) {
+        connectFuture = future;
+        established();
+    }
+
+    /** A connect that failed before it started: the future fails, the handler hears nothing. */
+    public final void connectFailed(CompletableFuture<Connection> future, Throwable cause) {
+        connectFuture = future;
+        closeNow(cause);
+    }
+
+    public final void connectTimedOut() {
+        if (connecting && !closed) {
+            closeNow(new Errors.TimedOut("connect " + describeRemote() + ": timed out after " + connectTimeout.toMillis()
+                    + " ms", Errno.ETIMEDOUT, "connect"));
+        }
+    }
+
+    /** Called on the loop once the connection is usable (accepted, or connect finished). */
+    public final void established() {
+        connecting = false;
+        if (connectTimer != null) {
+            connectTimer.cancel();
+            connectTimer = null;
+        }
+        open = true;
+        lastActivity = loop.nanoTime();
+        loop.stats().connectionsOpened++;
+        scheduleIdleCheck(config.idleTimeout().toNanos());
+        try {
+            handler.onOpen(this);
+        } catch (Throwable t) {
+            handlerFailed(t);
+        }
+        CompletableFuture<Connection> f = connectFuture;
+        connectFuture = null;
+        if (f != null && !closed) {
+            f.complete(this);
+        }
+        if (!closed && autoRead) {
+            onReadResumed();
+        }
+    }
+
+    // ---- reading, for backends ----
+
+    /** Hands received bytes to the handler; returns false if the connection closed meanwhile. */
+    protected final boolean deliver(DirectBuffer data, int offset, int length) {
+        loop.stats().bytesRead += length;
+        lastActivity = loop.nanoTime();
+        try {
+            handler.onData(this, data, offset, length);
+        } catch (Throwable t) {
+            handlerFailed(t);
+        }
+        return !closed;
+    }
+
+    /** The peer's FIN: every byte before it has been delivered. */
+    protected final void endOfInput() {
+        if (inputShutdown || closed) {
+            return;
+        }
+        inputShutdown = true;
+        try {
+            handler.onInputShutdown(this);
+        } catch (Throwable t) {
+            handlerFailed(t);
+            return;
+        }
+        closeIfBothShut();
+    }
+
+    /** A read failed with {@code -errno} {@code result}; closes with the mapped exception. */
+    protected final void readFailed(int result) {
+        loop.stats().readErrors++;
+        closeNow(Errors.newException("read", remote, result));
+    }
+
+    /** A write failed with {@code -errno} {@code result}; closes with the mapped exception. */
+    protected final void writeFailed(int result) {
+        loop.stats().writeErrors++;
+        closeNow(Errors.newException("write", remote, result));
+    }
+
+    /** The kernel took {@code n} queued bytes. */
+    protected final void sent(long n) {
+        outbound.consume(n);
+        loop.stats().bytesWritten += n;
+        lastActivity = loop.nanoTime();
+    }
+
+    // ---- writing ----
+
+    @Override
+    public final void write(DirectBuffer src, int offset, int length) {
+        if (directWriteAllowed()) {
+            if (acceptsWrites()) {
+                outbound.append(src, offset, length);
+                afterAppend();
+            }
+        } else {
+            byte[] copy = new byte[length];
+            src.getBytes(offset, copy);
+            submitWrite(copy);
+        }
+    }
+
+    @Override
+    public final void write(byte[] src, int offset, int length) {
+        if (directWriteAllowed()) {
+            if (acceptsWrites()) {
+                outbound.append(src, offset, length);
+                afterAppend();
+            }
+        } else {
+            byte[] copy = new byte[length];
+            System.arraycopy(src, offset, copy, 0, length);
+            submitWrite(copy);
+        }
+    }
+
+    @Override
+    public final void write(ByteBuffer src) {
+        if (directWriteAllowed()) {
+            if (acceptsWrites()) {
+                outbound.append(src);
+                afterAppend();
+            }
+        } else {
+            byte[] copy = new byte[src.remaining()];
+            src.duplicate().get(copy);
+            submitWrite(copy);
+        }
+    }
+
+    private boolean acceptsWrites() {
+        return !closed && !outputShutdownRequested;
+    }
+
+    private boolean directWriteAllowed() {
+        return loop.inEventLoop() && (int) EXTERNAL_WRITES.getVolatile(this) == 0;
+    }
+
+    private void submitWrite(byte[] copy) {
+        EXTERNAL_WRITES.getAndAdd(this, 1);
+        loop.execute(() -> {
+            try {
+                if (acceptsWrites()) {
+                    outbound.append(copy, 0, copy.length);
+                    afterAppend();
+                }
+            } finally {
+                EXTERNAL_WRITES.getAndAdd(this, -1);
+            }
+        });
+    }
+
+    private void afterAppend() {
+        long size = outbound.size();
+        pendingBytes = size;
+        if (writableState && size > config.highWatermark()) {
+            setWritable(false);
+        }
+    }
+
+    @Override
+    public final void flush() {
+        if (loop.inEventLoop()) {
+            flushNow();
+        } else {
+            loop.execute(flushTask);
+        }
+    }
+
+    /** Bookkeeping after the kernel took what it would: watermarks, a pending FIN or close. */
+    protected final void afterFlush() {
+        long size = outbound.size();
+        pendingBytes = size;
+        if (!writableState && size <= config.lowWatermark()) {
+            setWritable(true);
+        }
+        if (size == 0 && !closed) {
+            if (outputShutdownRequested && !outputShutdown) {
+                shutdownOutputNow();
+            }
+            if (closeWhenFlushed && !closed) {
+                closeNow(null);
+            }
+        }
+    }
+
+    private void setWritable(boolean value) {
+        writableState = value;
+        writable = value;
+        try {
+            handler.onWritabilityChanged(this, value);
+        } catch (Throwable t) {
+            handlerFailed(t);
+        }
+    }
+
+    // ---- closing ----
+
+    @Override
+    public final void shutdownOutput() {
+        runOnLoop(() -> {
+            if (closed || outputShutdownRequested) {
+                return;
+            }
+            outputShutdownRequested = true;
+            if (outbound.isEmpty()) {
+                shutdownOutputNow();
+            } else {
+                flushNow(); // queued bytes go first; afterFlush sends the FIN once they are out
+            }
+        });
+    }
+
+    /** Sends FIN now. A plain syscall on every backend: nothing of ours is in flight after it. */
+    private void shutdownOutputNow() {
+        outputShutdown = true;
+        int r = Native.shutdown(fd, Linux.SHUT_WR);
+        if (r < 0 && r != -Errno.ENOTCONN) {
+            closeNow(Errors.newException("shutdown", remote, r));
+            return;
+        }
+        closeIfBothShut();
+    }
+
+    private void closeIfBothShut() {
+        if (inputShutdown && outputShutdown && !closed) {
+            closeNow(null);
+        }
+    }
+
+    /** Graceful server shutdown: close now if nothing is queued, else once the queue drains. */
+    public final void closeWhenIdle() {
+        if (closed) {
+            return;
+        }
+        if (outbound.isEmpty() || connecting) {
+            closeNow(null);
+        } else {
+            closeWhenFlushed = true;
+            setAutoReadNow(false);
+        }
+    }
+
+    @Override
+    public final void close() {
+        runOnLoop(() -> closeNow(null));
+    }
+
+    /** A handler method threw: only this connection pays for it. */
+    protected final void handlerFailed(Throwable t) {
+        loop.stats().handlerErrors++;
+        logQuietly(System.Logger.Level.WARNING, "handler of " + this + " threw; closing that connection", t);
+        closeNow(t);
+    }
+
+    /** The transport's own code failed on this connection: close it, keep the loop. */
+    public final void internalFailure(Throwable t) {
+        loop.stats().handlerErrors++;
+        logQuietly(System.Logger.Level.ERROR, "internal error on " + this + "; closing it", t);
+        closeNow(t);
+    }
+
+    /**
+     * Drops the queued bytes not yet handed to the kernel and records how many; for backends,
+     * once no kernel operation reads them any more.
+     */
+    protected final void discardOutbound() {
+        dropped += outbound.discard();
+        pendingBytes = 0;
+    }
+
+    /** Closes now; {@code cause} is null for a requested close. Safe to call more than once. */
+    public final void closeNow(Throwable cause) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        boolean wasOpen = open;
+        open = false;
+        writable = false;
+        if (connectTimer != null) {
+            connectTimer.cancel();
+        }
+        if (idleTimer != null) {
+            idleTimer.cancel();
+        }
+        closeTransport();
+        CompletableFuture<Connection> f = connectFuture;
+        connectFuture = null;
+        if (f != null) {
+            f.completeExceptionally(cause != null ? cause
+                    : new Errors.Closed("connect " + describeRemote() + ": closed before it completed"));
+        }
+        // Never opened: the caller hears of it through the future, the handler not at all. A
+        // client whose onOpen threw was opened, though: it is counted and gets onError and onClose.
+        if (!wasOpen) {
+            return;
+        }
+        loop.stats().connectionsClosed++;
+        if (server != null) {
+            server.connectionClosed();
+        }
+        if (cause != null) {
+            try {
+                handler.onError(this, cause);
+            } catch (Throwable t) {
+                logQuietly(System.Logger.Level.WARNING, "onError of " + this + " threw", t);
+            }
+        }
+        try {
+            handler.onClose(this);
+        } catch (Throwable t) {
+            logQuietly(System.Logger.Level.WARNING, "onClose of " + this + " threw", t);
+        }
+    }
+
+    // ---- idle timeout ----
+
+    private void scheduleIdleCheck(long timeoutNanos) {
+        if (timeoutNanos <= 0 || closed) {
+            return;
+        }
+        long due = lastActivity + timeoutNanos - loop.nanoTime();
+        idleTimer = loop.schedule(this::checkIdle, Math.max(due, 0), TimeUnit.NANOSECONDS);
+    }
+
+    private void checkIdle() {
+        if (closed) {
+            return;
+        }
+        long timeout = config.idleTimeout().toNanos();
+        if (System.nanoTime() - lastActivity >= timeout) {
+            closeNow(null);
+        } else {
+            scheduleIdleCheck(timeout);
+        }
+    }
+
+    // ---- the rest of the API ----
+
+    @Override
+    public final void setAutoRead(boolean value) {
+        runOnLoop(() -> setAutoReadNow(value));
+    }
+
+    private void setAutoReadNow(boolean value) {
+        if (autoRead == value || closed) {
+            return;
+        }
+        autoRead = value;
+        if (connecting) {
+            return;
+        }
+        if (value) {
+            onReadResumed();
+        } else {
+            onReadPaused();
+        }
+    }
+
+    protected final void runOnLoop(Runnable r) {
+        if (loop.inEventLoop()) {
+            r.run();
+        } else {
+            loop.execute(r);
+        }
+    }
+
+    private static void logQuietly(System.Logger.Level level, String message, Throwable t) {
+        try {
+            LOG.log(level, message, t);
+        } catch (Throwable ignored) {
+            // With no descriptors left even logging can fail; the connection is dealt with anyway.
+        }
+    }
+
+    private String describeRemote() {
+        return io.ringwire.internal.SockAddr.format(remote);
+    }
+
+    @Override
+    public final EventLoop eventLoop() {
+        return loop;
+    }
+
+    @Override
+    public final InetSocketAddress localAddress() {
+        InetSocketAddress a = local;
+        if (a == null && open) {
+            a = Sockets.localAddress(fd);
+            local = a;
+        }
+        return a;
+    }
+
+    @Override
+    public final InetSocketAddress remoteAddress() {
+        return remote;
+    }
+
+    @Override
+    public final boolean isOpen() {
+        return open;
+    }
+
+    @Override
+    public final boolean isWritable() {
+        return writable;
+    }
+
+    @Override
+    public final long pendingOutboundBytes() {
+        return pendingBytes;
+    }
+
+    @Override
+    public final long droppedBytes() {
+        return dropped;
+    }
+
+    @Override
+    public final <T> void setOption(SocketOption<T> option, T value) {
+        option.validate(value);
+        if (loop.inEventLoop()) {
+            setOptionNow(option, value, true);
+        } else {
+            loop.execute(() -> setOptionNow(option, value, false));
+        }
+    }
+
+    private <T> void setOptionNow(SocketOption<T> option, T value, boolean throwErrors) {
+        if (closed) {
+            if (throwErrors) {
+                throw new UncheckedIOException(new Errors.Closed("setsockopt " + option + " " + describeRemote()
+                        + ": connection closed"));
+            }
+            return;
+        }
+        try {
+            Sockets.setOption(fd, option, value, remote);
+        } catch (IOException e) {
+            if (throwErrors) {
+                throw new UncheckedIOException(e);
+            }
+            try {
+                handler.onError(this, e);
+            } catch (Throwable t) {
+                handlerFailed(t);
+            }
+        }
+    }
+
+    @Override
+    public final <T> T getOption(SocketOption<T> option) {
+        if (!open) {
+            throw new UncheckedIOException(new Errors.Closed("getsockopt " + option + " " + describeRemote()
+                    + ": connection closed"));
+        }
+        try {
+            return Sockets.getOption(fd, option, remote);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public final Object attachment() {
+        return attachment;
+    }
+
+    @Override
+    public final void attach(Object attachment) {
+        this.attachment = attachment;
+    }
+
+    @Override
+    public String toString() {
+        return "connection[fd=" + fd + " remote=" + describeRemote() + "]";
+    }
+}

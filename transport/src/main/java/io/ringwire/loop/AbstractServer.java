@@ -1,0 +1,274 @@
+package io.ringwire.loop;
+
+import io.ringwire.ConnectionHandler;
+import io.ringwire.Server;
+import io.ringwire.ServerConfig;
+import io.ringwire.ServerConfig.AcceptMode;
+import io.ringwire.SocketOption;
+import io.ringwire.internal.Native;
+import io.ringwire.internal.Sockets;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * What a server does on every backend: binding its listeners, admitting connections under the
+ * limits, spreading them over the loops, and the graceful shutdown. A backend supplies how a
+ * listener is attached to and detached from its loop, and how a connection is registered.
+ *
+ * <p>In {@link AcceptMode#REUSEPORT} mode (the default) there is one listener per loop; with
+ * several loops each sets {@code SO_REUSEPORT} and binds the same address, the kernel spreads new
+ * connections by a hash of the four-tuple, and a connection stays on the loop that accepted it. In
+ * {@link AcceptMode#ACCEPTOR} mode the first loop alone listens and hands each connection to the
+ * next loop in turn.
+ */
+public abstract class AbstractServer<L extends AbstractEventLoop> implements Server, ServerHooks {
+    private static final System.Logger LOG = System.getLogger("io.ringwire.server");
+
+    protected final List<L> loops;
+    protected final ServerConfig config;
+    private final Supplier<? extends ConnectionHandler> handlers;
+    private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicLong rejected = new AtomicLong();
+    private final CompletableFuture<Void> allClosed = new CompletableFuture<>();
+    private volatile InetSocketAddress localAddress;
+    private volatile boolean closing;
+    /** Round-robin position of the ACCEPTOR mode; touched by the accepting loop only. */
+    private int nextLoop;
+
+    protected AbstractServer(List<L> loops, ServerConfig config, Supplier<? extends ConnectionHandler> handlers) {
+        this.loops = loops;
+        this.config = config;
+        this.handlers = handlers;
+    }
+
+    /** Registers listener {@code fd} with {@code loop}; runs on that loop's thread. */
+    protected abstract void attachListener(L loop, int index, int fd) throws IOException;
+
+    /** Stops and closes the listener of {@code loop}, if it has one; runs on that loop's thread. */
+    protected abstract void detachListener(L loop, int index);
+
+    /** Calls {@code action} for every connection of {@code loop}; runs on that loop's thread. */
+    protected abstract void forEachConnection(L loop, Consumer<AbstractConnection> action);
+
+    /** Wraps and registers an accepted descriptor with {@code loop}; runs on that loop's thread. */
+    protected abstract AbstractConnection register(L loop, int fd, ConnectionHandler handler, InetSocketAddress remote)
+            throws IOException;
+
+    /** Binds the listeners and starts accepting; call once, right after construction. */
+    protected final void bind(InetSocketAddress address) throws IOException {
+        int listenerCount = config.acceptMode() == AcceptMode.REUSEPORT ? loops.size() : 1;
+        boolean reusePort = listenerCount > 1;
+        int[] fds = new int[listenerCount];
+        int opened = 0;
+        InetSocketAddress bound = address;
+        try {
+            for (; opened < fds.length; opened++) {
+                fds[opened] = Sockets.openListener(bound, config.listenerOptions(), reusePort, config.backlog());
+                if (opened == 0) {
+                    // With port 0 the kernel chose one; the other listeners must join that one.
+                    bound = Sockets.localAddress(fds[0]);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            for (int i = 0; i < opened; i++) {
+                Native.close(fds[i]);
+            }
+            throw e;
+        }
+        localAddress = bound;
+        boolean[] attached = new boolean[fds.length];
+        CompletableFuture<?>[] done = new CompletableFuture<?>[fds.length];
+        for (int i = 0; i < fds.length; i++) {
+            int index = i;
+            L loop = loops.get(i);
+            done[i] = CompletableFuture.runAsync(() -> {
+                try {
+                    attachListener(loop, index, fds[index]);
+                    attached[index] = true;
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }, loop);
+        }
+        try {
+            CompletableFuture.allOf(done).get();
+        } catch (InterruptedException | ExecutionException e) {
+            close();
+            for (int i = 0; i < fds.length; i++) {
+                if (!attached[i]) {
+                    Native.close(fds[i]);
+                }
+            }
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            throw cause instanceof UncheckedIOException u ? u.getCause() : new IOException("listen " + bound, cause);
+        }
+    }
+
+    /** A listener accepted {@code fd}: refuse it (limits), or admit it on this loop or the next. */
+    public final void accept(L loop, int fd, InetSocketAddress remote) {
+        int max = config.maxConnections();
+        int now = connections.incrementAndGet();
+        if (closing || (max > 0 && now > max)) {
+            release();
+            Native.close(fd);
+            if (!closing) {
+                rejected.incrementAndGet();
+                loop.stats().connectionsRejected++;
+            }
+            return;
+        }
+        L target = loop;
+        if (config.acceptMode() == AcceptMode.ACCEPTOR && loops.size() > 1) {
+            target = loops.get(nextLoop);
+            nextLoop = (nextLoop + 1) % loops.size();
+        }
+        if (target == loop) {
+            admit(loop, fd, remote);
+            return;
+        }
+        L owner = target;
+        try {
+            owner.execute(() -> admit(owner, fd, remote));
+        } catch (RejectedExecutionException stopped) {
+            release();
+            Native.close(fd);
+        }
+    }
+
+    /** Applies options, registers the connection with {@code loop} and opens it. That loop's thread. */
+    private void admit(L loop, int fd, InetSocketAddress remote) {
+        if (closing) {
+            release();
+            Native.close(fd);
+            return;
+        }
+        AbstractConnection c;
+        try {
+            for (Map.Entry<SocketOption<?>, Object> e : config.connectionConfig().options().entrySet()) {
+                setUnchecked(fd, e.getKey(), e.getValue(), remote);
+            }
+            c = register(loop, fd, handlers.get(), remote);
+        } catch (IOException | RuntimeException e) {
+            release();
+            Native.close(fd);
+            try {
+                LOG.log(System.Logger.Level.WARNING, "refused a connection from " + remote + ": " + e.getMessage());
+            } catch (Throwable ignored) {
+                // Out of descriptors, logging may fail too; the connection is refused either way.
+            }
+            return;
+        }
+        c.established();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> void setUnchecked(int fd, SocketOption<T> option, Object value, Object remote) throws IOException {
+        Sockets.setOption(fd, option, (T) value, remote);
+    }
+
+    @Override
+    public final void connectionClosed() {
+        release();
+    }
+
+    private void release() {
+        if (connections.decrementAndGet() == 0 && closing) {
+            allClosed.complete(null);
+        }
+    }
+
+    @Override
+    public final InetSocketAddress localAddress() {
+        return localAddress;
+    }
+
+    @Override
+    public final int connectionCount() {
+        return connections.get();
+    }
+
+    @Override
+    public final long rejectedConnections() {
+        return rejected.get();
+    }
+
+    @Override
+    public final boolean shutdown(Duration drainTimeout) {
+        onEachLoop((loop, index) -> {
+            detachListener(loop, index);
+            forEachConnection(loop, c -> {
+                if (c.server == this) {
+                    c.closeWhenIdle();
+                }
+            });
+        });
+        if (connections.get() == 0) {
+            allClosed.complete(null);
+        }
+        try {
+            allClosed.get(Math.max(0, drainTimeout.toNanos()), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            forceClose();
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            forceClose();
+            return false;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public final void close() {
+        onEachLoop(this::detachListener);
+        forceClose();
+    }
+
+    private void forceClose() {
+        onEachLoop((loop, index) -> forEachConnection(loop, c -> {
+            if (c.server == this) {
+                c.closeNow(null);
+            }
+        }));
+        if (connections.get() == 0) {
+            allClosed.complete(null);
+        }
+    }
+
+    /** Runs {@code action} on every loop and waits; a stopped loop has closed everything already. */
+    private void onEachLoop(java.util.function.ObjIntConsumer<L> action) {
+        closing = true;
+        CompletableFuture<?>[] done = new CompletableFuture<?>[loops.size()];
+        for (int i = 0; i < done.length; i++) {
+            L loop = loops.get(i);
+            int index = i;
+            try {
+                done[i] = CompletableFuture.runAsync(() -> action.accept(loop, index), loop);
+            } catch (RejectedExecutionException stopped) {
+                done[i] = CompletableFuture.completedFuture(null);
+            }
+        }
+        try {
+            CompletableFuture.allOf(done).get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.log(System.Logger.Level.WARNING, "server " + localAddress + ": a loop did not finish closing", e);
+        }
+    }
+}
