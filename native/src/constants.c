@@ -33,7 +33,7 @@ const struct rw_constant rw_constants[] = {
     C(IPV6_V6ONLY), C(IP_BIND_ADDRESS_NO_PORT),
     C(SHUT_RD), C(SHUT_WR), C(SHUT_RDWR),
     C(MSG_NOSIGNAL), C(MSG_DONTWAIT), C(MSG_PEEK), C(MSG_MORE),
-    C(SOMAXCONN),
+    C(SOMAXCONN), C(SOCK_NONBLOCK), C(SOCK_CLOEXEC),
     C(RLIMIT_NOFILE), C(RLIMIT_MEMLOCK),
 
     /* epoll, eventfd, clocks */

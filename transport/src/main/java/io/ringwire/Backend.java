@@ -1,11 +1,14 @@
 package io.ringwire;
 
+import io.ringwire.uring.IoUringProbe;
+
 /**
  * Which kernel interface drives the event loops.
  *
- * <p>{@link #AUTO} picks the best backend this kernel and this build allow. Until the io_uring
- * backend lands, that is {@link #EPOLL}; choosing {@link #IO_URING} explicitly fails with a
- * {@link BackendUnavailableException} that says why.
+ * <p>{@link #AUTO} picks io_uring when the kernel allows it and falls back to epoll when it does
+ * not, logging once, in one line, why. Choosing {@link #IO_URING} explicitly on a machine that
+ * cannot run it fails with a {@link BackendUnavailableException} that gives the reason:
+ * {@code kernel.io_uring_disabled}, a seccomp filter, the memlock limit, or a kernel too old.
  */
 public enum Backend {
     AUTO("auto"),
@@ -40,9 +43,34 @@ public enum Backend {
      */
     public Backend resolve() {
         return switch (this) {
-            case AUTO, EPOLL -> EPOLL;
-            case IO_URING -> throw new BackendUnavailableException(
-                    "io_uring: this build of ringwire has no io_uring backend yet; use --backend epoll or auto");
+            case EPOLL -> EPOLL;
+            case IO_URING -> {
+                IoUringProbe.Result probe = IoUringProbe.probe();
+                if (!probe.usable()) {
+                    throw new BackendUnavailableException("io_uring unusable: " + probe.reason());
+                }
+                yield IO_URING;
+            }
+            case AUTO -> {
+                IoUringProbe.Result probe = IoUringProbe.probe();
+                if (probe.usable()) {
+                    yield IO_URING;
+                }
+                AutoFallback.logOnce(probe.reason());
+                yield EPOLL;
+            }
         };
+    }
+
+    /** Logs the reason auto fell back to epoll, once per JVM. */
+    private static final class AutoFallback {
+        private static final java.util.concurrent.atomic.AtomicBoolean LOGGED = new java.util.concurrent.atomic.AtomicBoolean();
+
+        static void logOnce(String reason) {
+            if (LOGGED.compareAndSet(false, true)) {
+                System.getLogger("io.ringwire").log(System.Logger.Level.INFO,
+                        "backend auto: using epoll, io_uring is unusable: " + reason);
+            }
+        }
     }
 }

@@ -2,7 +2,10 @@ package io.ringwire;
 
 import io.ringwire.epoll.EpollEventLoop;
 import io.ringwire.epoll.EpollServer;
+import io.ringwire.loop.AbstractEventLoop;
 import io.ringwire.loop.LoopStats;
+import io.ringwire.uring.UringEventLoop;
+import io.ringwire.uring.UringServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -33,10 +36,10 @@ public final class EventLoopGroup implements AutoCloseable {
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(30);
 
     private final Backend backend;
-    private final List<EpollEventLoop> loops;
+    private final List<AbstractEventLoop> loops;
     private final AtomicInteger next = new AtomicInteger();
 
-    private EventLoopGroup(Backend backend, List<EpollEventLoop> loops) {
+    private EventLoopGroup(Backend backend, List<AbstractEventLoop> loops) {
         this.backend = backend;
         this.loops = List.copyOf(loops);
     }
@@ -79,7 +82,14 @@ public final class EventLoopGroup implements AutoCloseable {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(handlers, "handlers");
-        return EpollServer.bind(loops, address, config, handlers);
+        return switch (backend) {
+            case IO_URING -> UringServer.bind(typed(UringEventLoop.class), address, config, handlers);
+            default -> EpollServer.bind(typed(EpollEventLoop.class), address, config, handlers);
+        };
+    }
+
+    private <L extends AbstractEventLoop> List<L> typed(Class<L> type) {
+        return loops.stream().map(type::cast).toList();
     }
 
     /** {@link #connect(InetSocketAddress, ConnectionHandler, ConnectionConfig, Duration)} with defaults. */
@@ -102,7 +112,7 @@ public final class EventLoopGroup implements AutoCloseable {
         if (timeout.isNegative()) {
             throw new IllegalArgumentException("connect timeout must not be negative: " + timeout);
         }
-        EpollEventLoop loop = (EpollEventLoop) next();
+        AbstractEventLoop loop = (AbstractEventLoop) next();
         return loop.connect(remote, handler, config, timeout);
     }
 
@@ -110,7 +120,7 @@ public final class EventLoopGroup implements AutoCloseable {
     public TransportStats stats() {
         long opened = 0, closed = 0, in = 0, out = 0, readErr = 0, writeErr = 0, handlerErr = 0, acceptErr = 0,
                 rejected = 0, wakeups = 0;
-        for (EpollEventLoop l : loops) {
+        for (AbstractEventLoop l : loops) {
             LoopStats s = l.stats();
             opened += s.connectionsOpened();
             closed += s.connectionsClosed();
@@ -130,14 +140,14 @@ public final class EventLoopGroup implements AutoCloseable {
     /** Stops every loop; connections are closed at once. Blocks until every loop thread has finished. */
     @Override
     public void close() {
-        for (EpollEventLoop l : loops) {
+        for (AbstractEventLoop l : loops) {
             if (l.inEventLoop()) {
                 throw new IllegalStateException("EventLoopGroup.close() called from its own loop thread " + l.name());
             }
         }
-        loops.forEach(EpollEventLoop::stop);
+        loops.forEach(AbstractEventLoop::stop);
         boolean interrupted = false;
-        for (EpollEventLoop l : loops) {
+        for (AbstractEventLoop l : loops) {
             while (true) {
                 try {
                     if (l.awaitTermination(1, TimeUnit.MINUTES)) {
@@ -194,13 +204,16 @@ public final class EventLoopGroup implements AutoCloseable {
          */
         public EventLoopGroup build() throws IOException {
             Backend resolved = backend.resolve();
-            List<EpollEventLoop> loops = new ArrayList<>(threads);
+            List<AbstractEventLoop> loops = new ArrayList<>(threads);
             try {
                 for (int i = 0; i < threads; i++) {
-                    loops.add(new EpollEventLoop(name + "-" + resolved.cliName() + "-" + i, waitStrategy));
+                    String loopName = name + "-" + resolved.cliName() + "-" + i;
+                    loops.add(resolved == Backend.IO_URING
+                            ? new UringEventLoop(loopName, waitStrategy)
+                            : new EpollEventLoop(loopName, waitStrategy));
                 }
             } catch (IOException | RuntimeException e) {
-                loops.forEach(EpollEventLoop::stop);
+                loops.forEach(AbstractEventLoop::stop);
                 throw e;
             }
             return new EventLoopGroup(resolved, loops);

@@ -41,13 +41,28 @@ class ArgumentsIT {
         }
     }
 
+    /** The probe's refusal is forced by a property, so this runs on any machine. */
     @Test
     void unusableBackendExitsOneAndSaysWhy() throws Exception {
-        try (RingwireProcess p = RingwireProcess.start("echo", "--port", "0", "--backend", "io_uring")) {
+        try (RingwireProcess p = RingwireProcess.startWithJavaOpts("-Dringwire.io_uring.disable=true",
+                "echo", "--port", "0", "--backend", "io_uring")) {
             assertEquals(1, p.awaitExit());
             String err = p.stderr.join().strip();
             assertEquals(1, err.lines().count(), err);
-            assertTrue(err.contains("io_uring"), err);
+            assertTrue(err.contains("io_uring") && err.contains("ringwire.io_uring.disable"), err);
+        }
+    }
+
+    @Test
+    void autoFallsBackToEpollAndSaysWhyInOneLine() throws Exception {
+        try (RingwireProcess p = RingwireProcess.startWithJavaOpts("-Dringwire.io_uring.disable=true",
+                "echo", "--port", "0")) {
+            assertEquals("epoll", p.awaitReady().group(4));
+            p.terminate();
+            assertEquals(0, p.awaitExit());
+            String err = p.stderr.join();
+            assertEquals(1, err.lines().filter(l -> l.contains("using epoll")).count(), err);
+            assertTrue(err.contains("ringwire.io_uring.disable"), err);
         }
     }
 

@@ -17,20 +17,27 @@ import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code bin/ringwire echo} against the contract: ready line, echo under load, signals. */
 @Timeout(120)
 class EchoCommandIT {
 
-    @Test
-    void readyLineGivesTheRealPortAndBackendAndEchoesConcurrentClients() throws Exception {
-        try (RingwireProcess p = RingwireProcess.start("echo", "--port", "0", "--threads", "2")) {
+    @ParameterizedTest
+    @ValueSource(strings = {"auto", "epoll", "io_uring"})
+    void readyLineGivesTheRealPortAndBackendAndEchoesConcurrentClients(String backend) throws Exception {
+        try (RingwireProcess p = RingwireProcess.start("echo", "--port", "0", "--threads", "2", "--backend", backend)) {
             Matcher ready = p.awaitReady();
             assertEquals("echo", ready.group(1));
             assertEquals("127.0.0.1", ready.group(2));
             int port = Integer.parseInt(ready.group(3));
             assertTrue(port > 0, "port 0 must be replaced by the real one");
-            assertEquals("epoll", ready.group(4), "auto must resolve to a concrete backend");
+            String chosen = ready.group(4);
+            assertTrue(chosen.equals("epoll") || chosen.equals("io_uring"), "auto must resolve to a concrete backend: " + chosen);
+            if (!backend.equals("auto")) {
+                assertEquals(backend, chosen);
+            }
             assertEquals("2", ready.group(5));
 
             ExecutorService pool = Executors.newFixedThreadPool(16);

@@ -27,21 +27,31 @@ final class RingwireProcess implements AutoCloseable {
     private RingwireProcess(Process process) {
         this.process = process;
         this.stdout = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        this.stderr = CompletableFuture.supplyAsync(() -> {
+        // A thread of its own: on the shared pool (one thread on two cores) the reader could wait
+        // behind another process's reader and start only after this process's streams closed.
+        this.stderr = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().name("stderr-" + process.pid()).start(() -> {
             try {
-                return new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+                stderr.complete(new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
             } catch (IOException e) {
-                return e.toString();
+                stderr.complete(e.toString());
             }
         });
     }
 
     static RingwireProcess start(String... args) throws IOException {
+        return startWithJavaOpts("", args);
+    }
+
+    /** Starts with {@code RINGWIRE_JAVA_OPTS}, such as a system property that forces a code path. */
+    static RingwireProcess startWithJavaOpts(String javaOpts, String... args) throws IOException {
         assertTrue(Files.isExecutable(LAUNCHER), "launcher missing: " + LAUNCHER);
         List<String> cmd = new ArrayList<>();
         cmd.add(LAUNCHER.toString());
         cmd.addAll(List.of(args));
-        return new RingwireProcess(new ProcessBuilder(cmd).start());
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("RINGWIRE_JAVA_OPTS", javaOpts);
+        return new RingwireProcess(pb.start());
     }
 
     /** Reads the first stdout line and checks it is the contract's ready line. */
@@ -64,9 +74,12 @@ final class RingwireProcess implements AutoCloseable {
         return process.exitValue();
     }
 
-    /** SIGTERM, as {@link Process#destroy()} sends on Linux. */
+    /**
+     * SIGTERM. Through the process handle: {@link Process#destroy()} also closes our ends of the
+     * pipes, and a reader still draining stderr would fail with "Stream closed".
+     */
     void terminate() {
-        process.destroy();
+        process.toHandle().destroy();
     }
 
     @Override

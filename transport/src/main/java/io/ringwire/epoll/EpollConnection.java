@@ -28,6 +28,8 @@ final class EpollConnection extends AbstractConnection {
     /** The last event said the peer closed or failed: read to the end rather than stop at a short read. */
     private boolean peerGone;
     boolean inReadyQueue;
+    /** The kernel refused part of a flush; the next EPOLLOUT edge resumes it. */
+    private boolean writeBlocked;
 
     EpollConnection(EpollEventLoop loop, int fd, ConnectionHandler handler, ConnectionConfig config,
                     ServerHooks server, InetSocketAddress remote) {
@@ -66,7 +68,9 @@ final class EpollConnection extends AbstractConnection {
         if (closed) {
             return;
         }
-        if ((events & Linux.EPOLLOUT) != 0 && !outbound.isEmpty()) {
+        // Writable again: resume a flush the kernel cut short. Bytes written but never flushed
+        // stay queued: writability is no reason to send what the application has not asked to.
+        if ((events & Linux.EPOLLOUT) != 0 && writeBlocked) {
             flushNow();
         }
         if ((events & (Linux.EPOLLIN | Linux.EPOLLRDHUP | Linux.EPOLLHUP | Linux.EPOLLERR)) != 0) {
@@ -162,6 +166,7 @@ final class EpollConnection extends AbstractConnection {
         if (closed || connecting) {
             return;
         }
+        writeBlocked = false;
         while (!outbound.isEmpty()) {
             long described = outbound.fill(epoll.iov);
             // One segment goes through send(MSG_NOSIGNAL). writev cannot take that flag; a closed
@@ -172,9 +177,11 @@ final class EpollConnection extends AbstractConnection {
             if (n > 0) {
                 sent(n);
                 if (n < described) {
-                    break; // the socket buffer is full; EPOLLOUT brings us back
+                    writeBlocked = true; // the socket buffer is full; EPOLLOUT brings us back
+                    break;
                 }
             } else if (n == -Errno.EAGAIN) {
+                writeBlocked = true;
                 break;
             } else {
                 writeFailed((int) n);
@@ -192,5 +199,6 @@ final class EpollConnection extends AbstractConnection {
         discardOutbound();
         epoll.deregister(handle);
         Native.close(fd);
+        transportReleased();
     }
 }

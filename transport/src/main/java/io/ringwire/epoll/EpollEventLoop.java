@@ -62,7 +62,6 @@ public final class EpollEventLoop extends AbstractEventLoop {
 
     public EpollEventLoop(String name, WaitStrategy waitStrategy) throws IOException {
         super(name, waitStrategy);
-        Preload.classes();
         int ep = Errors.check("epoll_create1", null, Native.epollCreate());
         int ev = Native.eventfd(0, 0);
         if (ev < 0) {
@@ -237,7 +236,7 @@ public final class EpollEventLoop extends AbstractEventLoop {
         return c;
     }
 
-    /** Starts a connect from this loop; the future completes on this loop's thread. */
+    @Override
     public CompletableFuture<Connection> connect(InetSocketAddress remote, ConnectionHandler handler,
                                                  ConnectionConfig config, Duration timeout) {
         CompletableFuture<Connection> future = new CompletableFuture<>();

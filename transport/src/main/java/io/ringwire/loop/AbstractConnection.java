@@ -78,6 +78,8 @@ public abstract class AbstractConnection implements Connection {
     private volatile long dropped;
     private volatile InetSocketAddress local;
     private volatile Object attachment;
+    private Throwable closeCause;
+    private boolean closeWasOpen;
     /** Cross-thread writes queued on the loop and not yet applied; see the class comment. */
     @SuppressWarnings("unused")
     private volatile int externalWrites;
@@ -105,9 +107,10 @@ public abstract class AbstractConnection implements Connection {
     protected abstract void flushNow();
 
     /**
-     * Lets go of the descriptor. Called once, from {@link #closeNow}, after the handler-visible
-     * state is closed. A backend whose kernel operations may still use this connection's memory
-     * must defer releasing it, and the descriptor, until they have completed.
+     * Lets go of the descriptor. Called once, from {@link #closeNow}, once the connection no
+     * longer takes writes or reads. The backend calls {@link #transportReleased()} when the
+     * descriptor is closed and no kernel operation uses this connection's memory any more: at
+     * once for synchronous syscalls, after the last completion for io_uring.
      */
     protected abstract void closeTransport();
 
@@ -303,6 +306,9 @@ public abstract class AbstractConnection implements Connection {
         pendingBytes = size;
         if (!writableState && size <= config.lowWatermark()) {
             setWritable(true);
+            // The handler may have written more inside that callback: a stale size would send
+            // the FIN (or close) with those bytes still queued.
+            size = outbound.size();
         }
         if (size == 0 && !closed) {
             if (outputShutdownRequested && !outputShutdown) {
@@ -368,6 +374,8 @@ public abstract class AbstractConnection implements Connection {
         } else {
             closeWhenFlushed = true;
             setAutoReadNow(false);
+            // As in shutdownOutput: unflushed bytes would otherwise wait for the drain timeout.
+            flushNow();
         }
     }
 
@@ -399,13 +407,27 @@ public abstract class AbstractConnection implements Connection {
         pendingBytes = 0;
     }
 
-    /** Closes now; {@code cause} is null for a requested close. Safe to call more than once. */
+    /**
+     * Counts {@code bytes} more as dropped: for a backend whose send in flight at close was
+     * cancelled before the kernel took all of it.
+     */
+    protected final void recordDropped(long bytes) {
+        dropped += bytes;
+    }
+
+    /**
+     * Closes now; {@code cause} is null for a requested close. Safe to call more than once. The
+     * connection stops taking reads and writes at once; the handler's onError and onClose, the
+     * server's count and a pending connect future follow when the backend has released the
+     * descriptor ({@link #transportReleased()}).
+     */
     public final void closeNow(Throwable cause) {
         if (closed) {
             return;
         }
         closed = true;
-        boolean wasOpen = open;
+        closeCause = cause;
+        closeWasOpen = open;
         open = false;
         writable = false;
         if (connectTimer != null) {
@@ -415,6 +437,11 @@ public abstract class AbstractConnection implements Connection {
             idleTimer.cancel();
         }
         closeTransport();
+    }
+
+    /** The backend has closed the descriptor and the kernel holds none of our memory: tell everyone. */
+    protected final void transportReleased() {
+        Throwable cause = closeCause;
         CompletableFuture<Connection> f = connectFuture;
         connectFuture = null;
         if (f != null) {
@@ -423,7 +450,7 @@ public abstract class AbstractConnection implements Connection {
         }
         // Never opened: the caller hears of it through the future, the handler not at all. A
         // client whose onOpen threw was opened, though: it is counted and gets onError and onClose.
-        if (!wasOpen) {
+        if (!closeWasOpen) {
             return;
         }
         loop.stats().connectionsClosed++;

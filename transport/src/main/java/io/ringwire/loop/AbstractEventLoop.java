@@ -58,14 +58,40 @@ public abstract class AbstractEventLoop implements EventLoop {
     // The thread gets a reference to this loop here but starts only in start(), once the subclass is built.
     @SuppressWarnings("this-escape")
     protected AbstractEventLoop(String name, WaitStrategy waitStrategy) {
+        Preload.classes();
         this.waitStrategy = waitStrategy;
         this.thread = new Thread(this::run, name);
         this.thread.setDaemon(true);
     }
 
-    /** Starts the loop thread; call once, after the subclass is fully built. */
-    protected final void start() {
+    private final java.util.concurrent.CompletableFuture<Void> started = new java.util.concurrent.CompletableFuture<>();
+
+    /**
+     * Starts the loop thread and waits until {@link #onStart()} has run on it; call once, after
+     * the subclass is fully built. A failure in {@code onStart} is rethrown here.
+     */
+    protected final void start() throws java.io.IOException {
         thread.start();
+        try {
+            started.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stop();
+            throw new java.io.InterruptedIOException("interrupted while starting " + name());
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof java.io.IOException io) {
+                throw io;
+            }
+            throw new java.io.IOException(name() + " failed to start: " + cause, cause);
+        }
+    }
+
+    /**
+     * Runs first on the loop thread, before any task: for resources that must be created by the
+     * thread that uses them (an io_uring with SINGLE_ISSUER). A failure stops the loop.
+     */
+    protected void onStart() throws Exception {
     }
 
     public final String name() {
@@ -118,13 +144,6 @@ public abstract class AbstractEventLoop implements EventLoop {
         return t;
     }
 
-    /** Loads the timer classes; see {@code Preload} in the epoll backend for why. */
-    public static void preloadTimerClasses() {
-        TimerQueue q = new TimerQueue();
-        q.add(new ScheduledTask(0, () -> { }));
-        q.runExpired(1, e -> { });
-    }
-
     /** True once {@link #stop()} was called. */
     public final boolean isStopping() {
         return state != RUNNING;
@@ -147,6 +166,17 @@ public abstract class AbstractEventLoop implements EventLoop {
     }
 
     private void run() {
+        try {
+            onStart();
+            started.complete(null);
+        } catch (Throwable e) {
+            state = STOPPED;
+            started.completeExceptionally(e);
+            closeResources();
+            chunkPool.close();
+            terminated.countDown();
+            return;
+        }
         try {
             while (state == RUNNING) {
                 runOnce();
@@ -207,6 +237,14 @@ public abstract class AbstractEventLoop implements EventLoop {
     private void reportTaskFailure(Throwable e) {
         LOG.log(System.Logger.Level.WARNING, name() + ": a task failed", e);
     }
+
+    /**
+     * Starts a client connection from this loop; the future completes on this loop's thread.
+     * See {@link io.ringwire.EventLoopGroup#connect} for the contract.
+     */
+    public abstract java.util.concurrent.CompletableFuture<io.ringwire.Connection> connect(
+            java.net.InetSocketAddress remote, io.ringwire.ConnectionHandler handler,
+            io.ringwire.ConnectionConfig config, java.time.Duration timeout);
 
     /** Waits up to {@code timeoutMillis} (-1 = no limit, 0 = poll) for I/O and dispatches it. */
     protected abstract void pollIo(int timeoutMillis);

@@ -1,4 +1,4 @@
-package io.ringwire.epoll;
+package io.ringwire.conformance;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,11 +7,13 @@ import io.ringwire.EventLoopGroup;
 import io.ringwire.Server;
 import io.ringwire.ServerConfig;
 import io.ringwire.ServerConfig.AcceptMode;
+import io.ringwire.loop.AbstractEventLoop;
+import io.ringwire.testutil.ConformanceTest;
+import io.ringwire.testutil.TransportUnderTest;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** Both ways of spreading connections over loops serve every connection, each in its own way. */
@@ -19,23 +21,23 @@ import org.junit.jupiter.api.Timeout;
 class AcceptModeTest {
     private static final int CONNECTIONS = 40;
 
-    @Test
-    void acceptorHandsConnectionsOutInTurn() throws Exception {
-        long[] perLoop = run(AcceptMode.ACCEPTOR);
+    @ConformanceTest
+    void acceptorHandsConnectionsOutInTurn(TransportUnderTest transport) throws Exception {
+        long[] perLoop = run(transport, AcceptMode.ACCEPTOR);
         assertEquals(CONNECTIONS / 2, perLoop[0]);
         assertEquals(CONNECTIONS / 2, perLoop[1]);
     }
 
-    @Test
-    void reuseportLetsTheKernelSpreadThem() throws Exception {
-        long[] perLoop = run(AcceptMode.REUSEPORT);
+    @ConformanceTest
+    void reuseportLetsTheKernelSpreadThem(TransportUnderTest transport) throws Exception {
+        long[] perLoop = run(transport, AcceptMode.REUSEPORT);
         assertEquals(CONNECTIONS, perLoop[0] + perLoop[1]);
         // 40 distinct source ports all hashing to one listener: odds of 2^-39.
         assertTrue(perLoop[0] > 0 && perLoop[1] > 0, "both loops accept: " + perLoop[0] + "/" + perLoop[1]);
     }
 
-    private static long[] run(AcceptMode mode) throws Exception {
-        try (EventLoopGroup group = EventLoopGroup.create(2)) {
+    private static long[] run(TransportUnderTest transport, AcceptMode mode) throws Exception {
+        try (EventLoopGroup group = transport.newGroup(2)) {
             Server server = group.listen(new InetSocketAddress("127.0.0.1", 0),
                     ServerConfig.builder().acceptMode(mode).build(),
                     () -> (c, data, offset, length) -> c.writeAndFlush(data, offset, length));
@@ -54,7 +56,7 @@ class AcceptModeTest {
             }
             long[] perLoop = new long[2];
             for (int i = 0; i < 2; i++) {
-                perLoop[i] = ((EpollEventLoop) group.loops().get(i)).stats().connectionsOpened();
+                perLoop[i] = ((AbstractEventLoop) group.loops().get(i)).stats().connectionsOpened();
             }
             return perLoop;
         }

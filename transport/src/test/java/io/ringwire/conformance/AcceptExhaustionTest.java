@@ -1,4 +1,4 @@
-package io.ringwire.epoll;
+package io.ringwire.conformance;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,6 +8,10 @@ import io.ringwire.Server;
 import io.ringwire.ServerConfig;
 import io.ringwire.internal.ResourceLimits;
 import io.ringwire.internal.ResourceLimits.Limit;
+import io.ringwire.loop.AbstractEventLoop;
+import io.ringwire.loop.AcceptBackoff;
+import io.ringwire.testutil.ConformanceTest;
+import io.ringwire.testutil.TransportUnderTest;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -23,7 +27,6 @@ import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -35,8 +38,8 @@ class AcceptExhaustionTest {
     private static final int CLIENTS = 24;
     private static final int HEADROOM = 6;
 
-    @Test
-    void emfileBacksOffLogsOnceAndRecovers() throws Exception {
+    @ConformanceTest
+    void emfileBacksOffLogsOnceAndRecovers(TransportUnderTest transport) throws Exception {
         List<LogRecord> warnings = new CopyOnWriteArrayList<>();
         Logger serverLog = Logger.getLogger("io.ringwire.server");
         Handler capture = new Handler() {
@@ -58,14 +61,16 @@ class AcceptExhaustionTest {
         serverLog.addHandler(capture);
         Limit original = ResourceLimits.get(ResourceLimits.RLIMIT_NOFILE);
         List<SocketChannel> clients = new ArrayList<>();
-        try (EventLoopGroup group = EventLoopGroup.create(1)) {
-            Server server = group.listen(new InetSocketAddress("127.0.0.1", 0), ServerConfig.defaults(),
+        try (EventLoopGroup group = transport.newGroup(1)) {
+            // Warm up on a server of its own: loading a class opens its file, and must not be what
+            // runs out. The server under test starts after the limit is lowered, because io_uring
+            // reads RLIMIT_NOFILE when an accept is submitted, not when it completes.
+            Server warmup = group.listen(new InetSocketAddress("127.0.0.1", 0), ServerConfig.defaults(),
                     () -> (c, data, offset, length) -> c.writeAndFlush(data, offset, length));
-            // Warm up first: loading a class opens its file, and must not be what runs out.
-            try (SocketChannel warm = SocketChannel.open(server.localAddress())) {
+            try (SocketChannel warm = SocketChannel.open(warmup.localAddress())) {
                 echo(warm, (byte) 0);
             }
-            awaitTrue(() -> server.connectionCount() == 0, () -> "connections=" + server.connectionCount());
+            warmup.close();
             // Descriptors are taken at open(); connect() needs none, so the clients still connect
             // once the limit is low, and only the server's accept runs out.
             for (int i = 0; i < CLIENTS; i++) {
@@ -74,25 +79,29 @@ class AcceptExhaustionTest {
             long highestFd = highestOpenFd();
             ResourceLimits.set(ResourceLimits.RLIMIT_NOFILE, new Limit(highestFd + 1 + HEADROOM, original.hard()));
             long started = System.nanoTime();
+            Server server;
             try {
+                server = group.listen(new InetSocketAddress("127.0.0.1", 0), ServerConfig.defaults(),
+                        () -> (c, data, offset, length) -> c.writeAndFlush(data, offset, length));
                 for (SocketChannel c : clients) {
                     c.connect(server.localAddress());
                 }
-                EpollEventLoop loop = (EpollEventLoop) group.loops().get(0);
+                AbstractEventLoop loop = (AbstractEventLoop) group.loops().get(0);
                 // Three failed attempts: the first, then at least two retries after a back-off.
                 awaitTrue(() -> loop.stats().acceptErrors() >= 3,
                         () -> "acceptErrors=" + loop.stats().acceptErrors() + " connections=" + server.connectionCount());
                 long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
                 long errors = loop.stats().acceptErrors();
                 assertTrue(server.connectionCount() < CLIENTS, "some connections must wait in the backlog");
-                assertTrue(errors <= 2 + elapsedMillis / EpollListener.BACKOFF_MILLIS,
+                assertTrue(errors <= 2 + elapsedMillis / AcceptBackoff.MILLIS,
                         "accept retried " + errors + " times in " + elapsedMillis + " ms: it spins instead of backing off");
                 assertEquals(1, warnings.size(), "exhaustion is logged once, not per attempt");
                 echo(clients.get(0), (byte) 1); // an accepted connection is served meanwhile
             } finally {
                 ResourceLimits.set(ResourceLimits.RLIMIT_NOFILE, original);
             }
-            awaitTrue(() -> server.connectionCount() == CLIENTS, () -> "connections=" + server.connectionCount());
+            Server recovering = server;
+            awaitTrue(() -> recovering.connectionCount() == CLIENTS, () -> "connections=" + recovering.connectionCount());
             echo(clients.get(CLIENTS - 1), (byte) 2); // one that waited in the backlog
         } finally {
             for (SocketChannel c : clients) {

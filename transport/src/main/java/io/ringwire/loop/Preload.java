@@ -1,7 +1,6 @@
-package io.ringwire.epoll;
+package io.ringwire.loop;
 
 import io.ringwire.internal.Errors;
-import io.ringwire.loop.AbstractEventLoop;
 
 /**
  * Loads the classes that error paths need before they are needed. Loading a class opens its jar
@@ -18,12 +17,15 @@ final class Preload {
         if (done) {
             return;
         }
-        // Building each exception type once loads it and everything its construction needs.
+        // Building each type once loads it and everything its construction needs.
         Errors.newException("preload", null, -1);
         new Errors.TimedOut("preload", 0, "preload");
         new Errors.Closed("preload");
-        AbstractEventLoop.preloadTimerClasses();
-        Logs.quietly(System.getLogger("io.ringwire.loop"), System.Logger.Level.TRACE, "preloaded", null);
+        AcceptBackoff.isExhaustion(0);
+        TimerQueue q = new TimerQueue();
+        q.add(new ScheduledTask(0, () -> { }));
+        q.runExpired(1, e -> { });
+        System.getLogger("io.ringwire.server").isLoggable(System.Logger.Level.TRACE);
         done = true;
     }
 }

@@ -1,0 +1,301 @@
+package io.ringwire.uring;
+
+import io.ringwire.ConnectionConfig;
+import io.ringwire.ConnectionHandler;
+import io.ringwire.buffer.IovecArray;
+import io.ringwire.internal.Errno;
+import io.ringwire.internal.Errors;
+import io.ringwire.internal.Linux;
+import io.ringwire.internal.Native;
+import io.ringwire.internal.SockAddr;
+import io.ringwire.loop.AbstractConnection;
+import io.ringwire.loop.ServerHooks;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import org.agrona.collections.IntArrayList;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * A TCP connection on an io_uring loop: multishot recv from the loop's provided buffers, and at
+ * most one send or writev in flight from the outbound chunks. Confined to the loop thread.
+ *
+ * <h2>Memory the kernel may touch</h2>
+ * A send in flight reads outbound chunks, and a writev also the connection's iovec array; both
+ * are released only when that send has completed ({@link #onSend}), never on close. A recv writes
+ * into a provided buffer, which goes back to the ring only after the handler's onData returned.
+ * Closing cancels every operation on the descriptor ({@code ASYNC_CANCEL_FD | ALL}) and releases
+ * the outbound queue, the iovecs and the descriptor in {@link #finishClose}, which runs only once
+ * the last of them has completed: that is where "no memory is freed while the kernel may still
+ * use it" is guaranteed.
+ */
+final class UringConnection extends AbstractConnection implements UringHandle {
+    private final UringEventLoop uring;
+    private final long token;
+    private boolean recvArmed;
+    private boolean sendInFlight;
+    /** Bytes the send in flight covers: the kernel's, even if the connection closes meanwhile. */
+    private long sendBytes;
+    private boolean cancelSubmitted;
+    private boolean released;
+    /** Operations of this connection the kernel has not finished with. */
+    private int inFlight;
+    /** Only for multi-segment sends; a single segment goes as a plain send. */
+    private IovecArray iov;
+    /** The connect's sockaddr: the kernel reads it during the operation, so it lives until then. */
+    private UnsafeBuffer connectAddress;
+    /** Receives that arrived after a pause was asked for: buffer id and length; length 0 is the FIN. */
+    private final IntArrayList held = new IntArrayList(4, -1);
+
+    UringConnection(UringEventLoop loop, int fd, ConnectionHandler handler, ConnectionConfig config,
+                    ServerHooks server, InetSocketAddress remote) {
+        super(loop, fd, handler, config, server, remote);
+        this.uring = loop;
+        this.token = loop.handles.add(this);
+    }
+
+    // ---- connect ----
+
+    void submitConnect(InetSocketAddress to) {
+        connectAddress = new UnsafeBuffer(ByteBuffer.allocateDirect(SockAddr.CAPACITY));
+        int len = SockAddr.encode(to, connectAddress);
+        int at = uring.sqe(Uring.OP_CONNECT, fd, UringEventLoop.OP_CONNECT, token);
+        uring.sqes().putLong(at + Uring.SQE_ADDR, connectAddress.addressOffset());
+        uring.sqes().putLong(at + Uring.SQE_OFF, len);
+        inFlight++;
+    }
+
+    private void onConnect(int res) {
+        connectAddress = null;
+        if (closed) {
+            return;
+        }
+        if (res == 0) {
+            established();
+        } else {
+            closeNow(Errors.newException("connect", remote, res));
+        }
+    }
+
+    // ---- completions ----
+
+    @Override
+    public void complete(int op, int res, int flags) {
+        boolean last = (flags & Uring.CQE_F_MORE) == 0;
+        if (last) {
+            inFlight--;
+        }
+        switch (op) {
+            case UringEventLoop.OP_RECV -> onRecv(res, flags, last);
+            case UringEventLoop.OP_SEND -> onSend(res);
+            case UringEventLoop.OP_CONNECT -> onConnect(res);
+            default -> {
+                // OP_CANCEL: its result only says how many it found; their own completions follow.
+            }
+        }
+        if (closed && inFlight == 0) {
+            finishClose();
+        }
+    }
+
+    @Override
+    public void failed(Throwable cause) {
+        internalFailure(cause);
+    }
+
+    @Override
+    public void closeForShutdown() {
+        closeNow(null);
+    }
+
+    // ---- reading ----
+
+    @Override
+    protected void onReadResumed() {
+        while (!held.isEmpty() && autoRead && !closed) {
+            int bid = held.removeAt(0);
+            int length = held.removeAt(0);
+            if (length == 0) {
+                endOfInput();
+            } else {
+                deliverBuffer(bid, length);
+            }
+        }
+        if (!closed && autoRead && !inputShutdown && held.isEmpty()) {
+            rearmRecv();
+        }
+    }
+
+    @Override
+    protected void onReadPaused() {
+        // A multishot recv cannot be paused, only cancelled; what it delivers before the cancel
+        // lands is held, with its buffers, until reading resumes.
+        if (recvArmed) {
+            uring.cancelOne(((long) UringEventLoop.OP_RECV << 56) | token, token);
+            inFlight++;
+        }
+    }
+
+    /** Arms the multishot recv, unless it is armed or reading should not go on. */
+    void rearmRecv() {
+        if (recvArmed || closed || !autoRead || inputShutdown) {
+            return;
+        }
+        int at = uring.sqe(Uring.OP_RECV, fd, UringEventLoop.OP_RECV, token);
+        UnsafeBuffer s = uring.sqes();
+        s.putShort(at + Uring.SQE_IOPRIO, (short) Uring.RECV_MULTISHOT);
+        s.putByte(at + Uring.SQE_FLAGS, (byte) Uring.IOSQE_BUFFER_SELECT);
+        s.putShort(at + Uring.SQE_BUF_GROUP, (short) uring.buffers.groupId);
+        recvArmed = true;
+        inFlight++;
+    }
+
+    private void onRecv(int res, int flags, boolean last) {
+        if (last) {
+            recvArmed = false;
+        }
+        if (res > 0) {
+            int bid = flags >>> Uring.CQE_BUFFER_SHIFT;
+            if (closed) {
+                uring.buffers.recycle(bid);
+            } else if (!autoRead || !held.isEmpty()) {
+                held.addInt(bid);
+                held.addInt(res);
+            } else {
+                deliverBuffer(bid, res);
+            }
+            if (last) {
+                rearmRecv(); // the kernel ended the multishot (CQ pressure, say): start another
+            }
+            return;
+        }
+        if (closed) {
+            return;
+        }
+        if (res == 0) {
+            if (autoRead && held.isEmpty()) {
+                endOfInput();
+            } else {
+                held.addInt(-1);
+                held.addInt(0);
+            }
+        } else if (res == -UringEventLoop.ENOBUFS) {
+            // The ring ran dry within one batch; this batch's handlers return buffers before the
+            // loop re-arms. No data is lost: the kernel keeps it in the socket meanwhile.
+            uring.rearmLater(this);
+        } else if (res == -Errno.ECANCELED) {
+            // A pause's cancel landed. If reading resumed meanwhile, nobody else re-arms.
+            if (last) {
+                rearmRecv();
+            }
+        } else {
+            readFailed(res);
+        }
+    }
+
+    private void deliverBuffer(int bid, int length) {
+        UnsafeBuffer view = uring.receiveView;
+        view.wrap(uring.buffers.address(bid), length);
+        try {
+            deliver(view, 0, length);
+        } finally {
+            uring.buffers.recycle(bid);
+        }
+    }
+
+    // ---- writing ----
+
+    @Override
+    protected void flushNow() {
+        if (closed || connecting || sendInFlight) {
+            return; // an in-flight send's completion carries on with what was queued meanwhile
+        }
+        if (outbound.isEmpty()) {
+            afterFlush();
+            return;
+        }
+        if (iov == null) {
+            iov = new IovecArray(IovecArray.DEFAULT_CAPACITY);
+        }
+        long described = outbound.fill(iov);
+        int at;
+        if (iov.count() == 1) {
+            at = uring.sqe(Uring.OP_SEND, fd, UringEventLoop.OP_SEND, token);
+            uring.sqes().putLong(at + Uring.SQE_ADDR, outbound.firstSegmentAddress());
+            uring.sqes().putInt(at + Uring.SQE_LEN, (int) described);
+            uring.sqes().putInt(at + Uring.SQE_OP_FLAGS, Linux.MSG_NOSIGNAL);
+        } else {
+            at = uring.sqe(Uring.OP_WRITEV, fd, UringEventLoop.OP_SEND, token);
+            uring.sqes().putLong(at + Uring.SQE_ADDR, iov.address());
+            uring.sqes().putInt(at + Uring.SQE_LEN, iov.count());
+        }
+        sendInFlight = true;
+        sendBytes = described;
+        inFlight++;
+    }
+
+    private void onSend(int res) {
+        sendInFlight = false;
+        if (closed) {
+            // Cancelled by the close, or finished first. The whole span leaves the queue: what the
+            // kernel took was sent, the rest is dropped. finishClose counts what was never in flight.
+            long took = Math.max(res, 0);
+            if (took > 0) {
+                sent(took);
+            }
+            outbound.consume(sendBytes - took);
+            recordDropped(sendBytes - took);
+            return;
+        }
+        if (res > 0) {
+            sent(res);
+            afterFlush();
+            if (!closed && !outbound.isEmpty()) {
+                flushNow();
+            }
+        } else if (res == -Errno.EAGAIN || res == 0) {
+            flushNow();
+        } else {
+            writeFailed(res);
+        }
+    }
+
+    // ---- closing ----
+
+    @Override
+    protected void closeTransport() {
+        if (!sendInFlight) {
+            discardOutbound(); // no send reads the chunks: release them now
+        }
+        if (inFlight == 0) {
+            finishClose();
+            return;
+        }
+        if (!cancelSubmitted) {
+            cancelSubmitted = true;
+            uring.cancelAll(fd, token);
+            inFlight++;
+        }
+    }
+
+    /** Runs once nothing of this connection is in the kernel's hands; see the class comment. */
+    private void finishClose() {
+        if (released) {
+            return;
+        }
+        released = true;
+        discardOutbound(); // the chunks a cancelled send covered were consumed or counted in onSend
+        if (iov != null) {
+            iov.close();
+            iov = null;
+        }
+        for (int i = 0; i < held.size(); i += 2) {
+            if (held.getInt(i + 1) > 0) {
+                uring.buffers.recycle(held.getInt(i));
+            }
+        }
+        held.clear();
+        Native.close(fd);
+        uring.handles.remove(token);
+        transportReleased();
+    }
+}

@@ -1,0 +1,293 @@
+package io.ringwire.uring;
+
+import io.ringwire.Connection;
+import io.ringwire.ConnectionConfig;
+import io.ringwire.ConnectionHandler;
+import io.ringwire.WaitStrategy;
+import io.ringwire.internal.Errno;
+import io.ringwire.internal.Errors;
+import io.ringwire.internal.Native;
+import io.ringwire.internal.Sockets;
+import io.ringwire.loop.AbstractEventLoop;
+import io.ringwire.loop.ServerHooks;
+import io.ringwire.loop.SlotTable;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * An event loop over io_uring: completion-based, batched, one {@code io_uring_enter} per
+ * iteration for every submission and completion.
+ *
+ * <ul>
+ * <li>Listeners use multishot accept; connections use multishot recv with buffers picked from a
+ *     provided-buffer ring, so an idle connection holds no receive memory.</li>
+ * <li>Each connection has at most one send or writev in flight, straight from its outbound chunks.</li>
+ * <li>Other threads wake a parked loop through an eventfd with a read always armed, written only
+ *     when the loop is parked (see {@link AbstractEventLoop}).</li>
+ * <li>The nearest timer becomes an {@code IORING_OP_TIMEOUT}, armed only when it is earlier
+ *     than the one already pending.</li>
+ * </ul>
+ *
+ * <p>The ring is created on the loop thread, as {@code SINGLE_ISSUER} requires, and every method
+ * here runs there.
+ */
+public final class UringEventLoop extends AbstractEventLoop {
+    static final int OP_WAKEUP = 1;
+    static final int OP_TIMEOUT = 2;
+    static final int OP_ACCEPT = 3;
+    static final int OP_RECV = 4;
+    static final int OP_SEND = 5;
+    static final int OP_CONNECT = 6;
+    static final int OP_CANCEL = 7;
+    /** The loop's own housekeeping (cancelling its wake-up read on stop); completions ignored. */
+    static final int OP_INTERNAL = 8;
+    private static final long TOKEN_MASK = (1L << 56) - 1;
+
+    static final int SQ_ENTRIES = Integer.getInteger("ringwire.io_uring.sq_entries", 1024);
+    /** Generous, so overflow is rare: 16 bytes each. Overflow is handled all the same. */
+    static final int CQ_ENTRIES = Integer.getInteger("ringwire.io_uring.cq_entries", 16384);
+    static final int BUFFERS = Integer.getInteger("ringwire.io_uring.buffers", 512);
+    static final int BUFFER_SIZE = Integer.getInteger("ringwire.io_uring.buffer_size", 16 * 1024);
+    private static final int BUFFER_GROUP = 1;
+
+    IoUring ring;
+    BufferRing buffers;
+    private int eventFd = -1;
+    private UnsafeBuffer wakeBuffer;
+    private UnsafeBuffer timespec;
+    /** Lent to handlers for one onData call; re-pointed at each provided buffer, never allocated. */
+    final UnsafeBuffer receiveView = new UnsafeBuffer(0, 0);
+    final SlotTable<UringHandle> handles = new SlotTable<>();
+    /** Connections whose multishot recv ended for want of buffers; re-armed after this batch recycled some. */
+    private final ArrayDeque<UringConnection> rearm = new ArrayDeque<>();
+    private final IoUring.CompletionHandler onCompletion = this::complete;
+    private boolean noIowait;
+    private boolean timeoutArmed;
+    private long timeoutDeadline;
+    private long timeoutSequence;
+    /** Operations submitted whose final completion has not arrived; the loop waits for them on stop. */
+    int inFlight;
+
+    public UringEventLoop(String name, WaitStrategy waitStrategy) throws IOException {
+        super(name, waitStrategy);
+        start();
+    }
+
+    @Override
+    protected void onStart() throws IOException {
+        ring = IoUring.create(SQ_ENTRIES, CQ_ENTRIES, IoUring.PREFERRED_FLAGS);
+        noIowait = ring.hasFeature(Uring.FEAT_NO_IOWAIT);
+        buffers = BufferRing.register(ring, BUFFER_GROUP, BUFFERS, BUFFER_SIZE);
+        eventFd = Errors.check("eventfd", null, Native.eventfd(0, 0));
+        wakeBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(8));
+        timespec = new UnsafeBuffer(ByteBuffer.allocateDirect(Uring.SIZEOF_TIMESPEC));
+        armWakeup();
+    }
+
+    // ---- submission helpers ----
+
+    /** Claims an SQE for {@code opcode} on {@code fd} tagged with {@code op} and {@code token}; returns its offset. */
+    int sqe(int opcode, int fd, int op, long token) {
+        int at = ring.nextSqe();
+        UnsafeBuffer s = ring.sqes();
+        s.putByte(at + Uring.SQE_OPCODE, (byte) opcode);
+        s.putInt(at + Uring.SQE_FD, fd);
+        s.putLong(at + Uring.SQE_USER_DATA, ((long) op << 56) | token);
+        inFlight++;
+        return at;
+    }
+
+    UnsafeBuffer sqes() {
+        return ring.sqes();
+    }
+
+    /** Cancels every operation on {@code fd}; its own completion is counted like any other. */
+    void cancelAll(int fd, long token) {
+        int at = sqe(Uring.OP_ASYNC_CANCEL, fd, OP_CANCEL, token);
+        ring.sqes().putInt(at + Uring.SQE_OP_FLAGS, Uring.ASYNC_CANCEL_FD | Uring.ASYNC_CANCEL_ALL);
+    }
+
+    /** Cancels the one operation whose user data is {@code userData}. */
+    void cancelOne(long userData, long token) {
+        int at = sqe(Uring.OP_ASYNC_CANCEL, -1, OP_CANCEL, token);
+        ring.sqes().putLong(at + Uring.SQE_ADDR, userData);
+    }
+
+    private void armWakeup() {
+        int at = sqe(Uring.OP_READ, eventFd, OP_WAKEUP, 0);
+        ring.sqes().putLong(at + Uring.SQE_ADDR, wakeBuffer.addressOffset());
+        ring.sqes().putInt(at + Uring.SQE_LEN, 8);
+    }
+
+    private void armTimeout(int timeoutMillis) {
+        long deadline = nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        if (timeoutArmed && timeoutDeadline - deadline <= 0) {
+            return; // the pending one fires first, and the loop re-evaluates then
+        }
+        // The kernel copies the timespec when it takes the SQE, during the enter below.
+        timespec.putLong(Uring.TIMESPEC_SEC, timeoutMillis / 1000);
+        timespec.putLong(Uring.TIMESPEC_NSEC, (timeoutMillis % 1000) * 1_000_000L);
+        int at = sqe(Uring.OP_TIMEOUT, -1, OP_TIMEOUT, ++timeoutSequence & TOKEN_MASK);
+        ring.sqes().putLong(at + Uring.SQE_ADDR, timespec.addressOffset());
+        ring.sqes().putInt(at + Uring.SQE_LEN, 1);
+        timeoutArmed = true;
+        timeoutDeadline = deadline;
+    }
+
+    // ---- the loop body ----
+
+    @Override
+    protected void pollIo(int timeoutMillis) {
+        if (timeoutMillis != 0 && ring.hasCompletions()) {
+            timeoutMillis = 0;
+        }
+        if (timeoutMillis > 0) {
+            armTimeout(timeoutMillis);
+        }
+        ring.enter(timeoutMillis == 0 ? 0 : 1, noIowait);
+        ring.drain(onCompletion);
+        for (int i = rearm.size(); i > 0; i--) {
+            rearm.pollFirst().rearmRecv();
+        }
+    }
+
+    private void complete(long userData, int res, int flags) {
+        int op = (int) (userData >>> 56);
+        long token = userData & TOKEN_MASK;
+        boolean last = (flags & Uring.CQE_F_MORE) == 0;
+        if (last) {
+            inFlight--;
+        }
+        switch (op) {
+            case OP_WAKEUP -> {
+                stats().wakeups++;
+                if (!isStopping()) {
+                    armWakeup();
+                }
+            }
+            case OP_TIMEOUT -> {
+                if (token == (timeoutSequence & TOKEN_MASK)) {
+                    timeoutArmed = false;
+                }
+            }
+            case OP_INTERNAL -> {
+            }
+            default -> dispatch(op, token, res, flags);
+        }
+    }
+
+    private void dispatch(int op, long token, int res, int flags) {
+        UringHandle h = handles.get(token);
+        if (h == null) {
+            // A completion for a handle already gone. A buffer it carries is still ours to return.
+            if ((flags & Uring.CQE_F_BUFFER) != 0) {
+                buffers.recycle(flags >>> Uring.CQE_BUFFER_SHIFT);
+            }
+            return;
+        }
+        try {
+            h.complete(op, res, flags);
+        } catch (Throwable t) {
+            h.failed(t);
+        }
+    }
+
+    void rearmLater(UringConnection c) {
+        rearm.addLast(c);
+    }
+
+    @Override
+    protected void wakeupNative() {
+        Native.eventfdWrite(eventFd, 1);
+    }
+
+    @Override
+    protected boolean hasReadyWork() {
+        return !rearm.isEmpty();
+    }
+
+    @Override
+    protected void runReadyWork() {
+        // Re-arming happens inside pollIo, once the batch's buffers are back in the ring.
+    }
+
+    @Override
+    protected void closeAll() {
+        handles.forEach(UringHandle::closeForShutdown);
+        int at = sqe(Uring.OP_ASYNC_CANCEL, eventFd, OP_INTERNAL, 0);
+        ring.sqes().putInt(at + Uring.SQE_OP_FLAGS, Uring.ASYNC_CANCEL_FD | Uring.ASYNC_CANCEL_ALL);
+        // Cancelled operations complete asynchronously; until they have, the kernel may still
+        // write into a provided buffer or read an outbound chunk. Wait for them (bounded) so that
+        // closeResources frees nothing the kernel still uses.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (inFlight > 0 && System.nanoTime() - deadline < 0) {
+            armTimeout(10);
+            ring.enter(1, noIowait);
+            ring.drain(onCompletion);
+        }
+    }
+
+    @Override
+    protected void closeResources() {
+        if (eventFd >= 0) {
+            Native.close(eventFd);
+        }
+        if (ring != null) {
+            boolean quiet = inFlight == 0;
+            if (buffers != null && quiet) {
+                buffers.close();
+            }
+            // Closing the ring cancels what is left. If something never completed, its buffers are
+            // left mapped: a leak is better than the kernel writing into memory that is reused.
+            ring.close();
+        }
+    }
+
+    // ---- connections ----
+
+    @Override
+    public CompletableFuture<Connection> connect(InetSocketAddress remote, ConnectionHandler handler,
+                                                 ConnectionConfig config, Duration timeout) {
+        CompletableFuture<Connection> future = new CompletableFuture<>();
+        execute(() -> startConnect(remote, handler, config, timeout, future));
+        return future;
+    }
+
+    private void startConnect(InetSocketAddress remote, ConnectionHandler handler, ConnectionConfig config,
+                              Duration timeout, CompletableFuture<Connection> future) {
+        UringConnection c;
+        try {
+            int fd = Sockets.openClient(remote, config.options());
+            c = new UringConnection(this, fd, handler, config, null, remote);
+        } catch (IOException | RuntimeException e) {
+            future.completeExceptionally(e);
+            return;
+        }
+        c.beginConnect(future, timeout.isZero() ? null
+                : schedule(c::connectTimedOut, timeout.toNanos(), TimeUnit.NANOSECONDS), timeout);
+        c.submitConnect(remote);
+    }
+
+    /** Wraps an accepted descriptor; the caller opens it. */
+    UringConnection newConnection(int fd, ConnectionHandler handler, ConnectionConfig config, ServerHooks server,
+                                  InetSocketAddress remote) {
+        return new UringConnection(this, fd, handler, config, server, remote);
+    }
+
+    void forEachConnection(java.util.function.Consumer<UringConnection> action) {
+        handles.forEach(h -> {
+            if (h instanceof UringConnection c) {
+                action.accept(c);
+            }
+        });
+    }
+
+    /** The errno that ends a multishot recv when the buffer ring ran dry. */
+    static final int ENOBUFS = Errno.ENOBUFS;
+}

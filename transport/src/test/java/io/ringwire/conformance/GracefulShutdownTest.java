@@ -1,0 +1,215 @@
+package io.ringwire.conformance;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ringwire.Connection;
+import io.ringwire.ConnectionConfig;
+import io.ringwire.ConnectionHandler;
+import io.ringwire.EventLoopGroup;
+import io.ringwire.Server;
+import io.ringwire.ServerConfig;
+import io.ringwire.SocketOption;
+import io.ringwire.testutil.Await;
+import io.ringwire.testutil.ConformanceTest;
+import io.ringwire.testutil.Loopback;
+import io.ringwire.testutil.Peers;
+import io.ringwire.testutil.RecordingHandler;
+import io.ringwire.testutil.RecordingServer;
+import io.ringwire.testutil.TestData;
+import io.ringwire.testutil.TransportUnderTest;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.agrona.DirectBuffer;
+import org.junit.jupiter.api.Timeout;
+
+/** Server.shutdown: stop accepting, close idle connections, drain busy ones, force what is left at the deadline. */
+@Timeout(60)
+class GracefulShutdownTest {
+    private static final int SOCKET_BUFFER = 32 * 1024;
+    private static final int BULK = 2 * 1024 * 1024;
+
+    private static boolean refuses(InetSocketAddress address) throws Exception {
+        try {
+            Peers.connect(address).close();
+            return false;
+        } catch (ConnectException expected) {
+            return true;
+        }
+    }
+
+    /** Writes {@link #BULK} stream bytes on open. */
+    private static ConnectionHandler bulkWriter() {
+        return new ConnectionHandler() {
+            @Override
+            public void onOpen(Connection c) {
+                byte[] slice = new byte[64 * 1024];
+                for (int at = 0; at < BULK; at += slice.length) {
+                    TestData.fillStream(slice, slice.length, at);
+                    c.write(slice, 0, slice.length);
+                }
+                c.flush();
+            }
+
+            @Override
+            public void onData(Connection connection, DirectBuffer data, int offset, int length) {
+            }
+        };
+    }
+
+    private static ServerConfig smallSendBuffer() {
+        return ServerConfig.builder().connectionConfig(ConnectionConfig.builder()
+                .option(SocketOption.SO_SNDBUF, SOCKET_BUFFER).build()).build();
+    }
+
+    @ConformanceTest
+    void idleConnectionsCloseAndNewConnectsAreRefused(TransportUnderTest transport) throws Exception {
+        RecordingServer recorded = RecordingServer.echo();
+        try (EventLoopGroup group = transport.newGroup(2); EventLoopGroup clients = transport.newClientGroup(1)) {
+            Server server = group.listen(Loopback.v4AnyPort(), ServerConfig.defaults(), recorded);
+            List<Socket> sockets = new ArrayList<>();
+            try {
+                for (int i = 0; i < 4; i++) {
+                    Socket s = Peers.connect(server.localAddress());
+                    sockets.add(s);
+                    Peers.assertEchoes(s, ("hello " + i).getBytes(StandardCharsets.US_ASCII));
+                }
+                assertTrue(server.shutdown(Duration.ofSeconds(10)), "idle connections close without being forced");
+                assertEquals(0, server.connectionCount());
+                for (RecordingHandler h : recorded.all()) {
+                    assertTrue(h.closed.isDone(), "every connection got onClose before shutdown returned");
+                    assertTrue(h.errors.isEmpty(), "errors: " + h.errors);
+                }
+                for (Socket s : sockets) {
+                    assertTrue(Peers.isClosedByPeer(s));
+                }
+            } finally {
+                for (Socket s : sockets) {
+                    s.close();
+                }
+            }
+            assertTrue(refuses(server.localAddress()), "a plain connect after shutdown is refused");
+            Throwable cause = Await.failure(clients.connect(server.localAddress(), new RecordingHandler()),
+                    "a ringwire connect after shutdown");
+            assertInstanceOf(ConnectException.class, cause);
+        }
+    }
+
+    @ConformanceTest
+    void busyConnectionDrainsBeforeItCloses(TransportUnderTest transport) throws Exception {
+        RecordingServer recorded = new RecordingServer(GracefulShutdownTest::bulkWriter, false);
+        try (EventLoopGroup group = transport.newGroup(1);
+             ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            Server server = group.listen(Loopback.v4AnyPort(), smallSendBuffer(), recorded);
+            try (Socket s = Peers.connect(server.localAddress(), SOCKET_BUFFER)) {
+                RecordingHandler h = recorded.next();
+                Await.until("bytes to be queued", () -> h.connection().pendingOutboundBytes() > 0);
+                Future<Boolean> shutdown = threads.submit(() -> server.shutdown(Duration.ofSeconds(20)));
+                Await.until("the listener to close", () -> {
+                    try {
+                        return refuses(server.localAddress());
+                    } catch (Exception e) {
+                        throw new AssertionError(e);
+                    }
+                });
+                assertFalse(shutdown.isDone(), "shutdown waits for the queued bytes");
+                long received = 0;
+                byte[] buf = new byte[64 * 1024];
+                for (int r; (r = s.getInputStream().read(buf)) > 0; ) {
+                    assertEquals(-1, TestData.firstStreamMismatch(buf, r, received));
+                    received += r;
+                }
+                assertEquals(BULK, received, "every queued byte is delivered before the close");
+                assertTrue(Await.get(shutdown, "shutdown to return"), "drained in time, nothing forced");
+                assertEquals(0, h.connection().droppedBytes());
+            }
+        }
+    }
+
+    /**
+     * Bytes written but never flushed still count as queued output: shutdown sends them, then
+     * closes. The reply is written from onData, after the socket's first writable edge, so no
+     * event will flush it by chance.
+     */
+    @ConformanceTest
+    void unflushedBytesAreSentBeforeTheClose(TransportUnderTest transport) throws Exception {
+        byte[] reply = "written, never flushed".getBytes(StandardCharsets.US_ASCII);
+        ConnectionHandler repliesWithoutFlush = new ConnectionHandler() {
+            @Override
+            public void onData(Connection c, DirectBuffer data, int offset, int length) {
+                c.write(reply, 0, reply.length);
+            }
+        };
+        RecordingServer recorded = new RecordingServer(() -> repliesWithoutFlush, false);
+        try (EventLoopGroup group = transport.newGroup(1)) {
+            Server server = group.listen(Loopback.v4AnyPort(), ServerConfig.defaults(), recorded);
+            try (Socket s = Peers.connect(server.localAddress())) {
+                RecordingHandler h = recorded.next();
+                s.getOutputStream().write('?');
+                Await.until("the reply to be queued", () -> h.connection().pendingOutboundBytes() == reply.length);
+                assertTrue(server.shutdown(Duration.ofSeconds(10)), "the queued bytes drained without being forced");
+                assertEquals(new String(reply, StandardCharsets.US_ASCII),
+                        new String(Peers.readToEof(s), StandardCharsets.US_ASCII));
+                assertEquals(0, h.connection().droppedBytes());
+            }
+        }
+    }
+
+    @ConformanceTest
+    void connectionThatCannotDrainIsForcedAtTheDeadline(TransportUnderTest transport) throws Exception {
+        RecordingServer recorded = new RecordingServer(GracefulShutdownTest::bulkWriter, false);
+        try (EventLoopGroup group = transport.newGroup(1)) {
+            Server server = group.listen(Loopback.v4AnyPort(), smallSendBuffer(), recorded);
+            try (Socket s = Peers.connect(server.localAddress(), SOCKET_BUFFER)) {
+                RecordingHandler h = recorded.next();
+                Await.until("bytes to be queued", () -> h.connection().pendingOutboundBytes() > 0);
+                // Nobody reads, so the queue cannot drain within the deadline.
+                assertFalse(server.shutdown(Duration.ofMillis(200)), "the stuck connection had to be forced");
+                Await.get(h.closed, "the forced connection to close");
+                long dropped = h.connection().droppedBytes();
+                assertTrue(dropped > 0, "the forced close dropped the queued bytes");
+                assertEquals(0, server.connectionCount());
+                // What the kernel already had still arrives, then EOF: together with the dropped bytes, all of it.
+                long received = 0;
+                byte[] buf = new byte[64 * 1024];
+                for (int r; (r = s.getInputStream().read(buf)) > 0; ) {
+                    assertEquals(-1, TestData.firstStreamMismatch(buf, r, received));
+                    received += r;
+                }
+                assertEquals(BULK, received + dropped, "received " + received + " + dropped " + dropped);
+            }
+        }
+    }
+
+    /** Shutting down one server leaves another server of the same group alone. */
+    @ConformanceTest
+    void shutdownTouchesOnlyItsOwnServer(TransportUnderTest transport) throws Exception {
+        try (EventLoopGroup group = transport.newGroup(1)) {
+            Server first = group.listen(Loopback.v4AnyPort(), ServerConfig.defaults(), RecordingServer.echo());
+            Server second = group.listen(Loopback.v4AnyPort(), ServerConfig.defaults(), RecordingServer.echo());
+            try (Socket a = Peers.connect(first.localAddress()); Socket b = Peers.connect(second.localAddress())) {
+                Peers.assertEchoes(a, new byte[] {1});
+                Peers.assertEchoes(b, new byte[] {2});
+                assertTrue(first.shutdown(Duration.ofSeconds(10)));
+                assertTrue(Peers.isClosedByPeer(a));
+                Peers.assertEchoes(b, new byte[] {3});
+                assertEquals(1, second.connectionCount());
+                CompletableFuture<Boolean> again = CompletableFuture.supplyAsync(() -> first.shutdown(Duration.ofSeconds(1)));
+                assertTrue(Await.get(again, "a second shutdown"), "shutdown is idempotent");
+            }
+            assertThrows(ConnectException.class, () -> Peers.connect(first.localAddress()).close());
+        }
+    }
+}

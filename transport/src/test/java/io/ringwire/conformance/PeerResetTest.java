@@ -1,0 +1,61 @@
+package io.ringwire.conformance;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ringwire.EventLoopGroup;
+import io.ringwire.Server;
+import io.ringwire.ServerConfig;
+import io.ringwire.testutil.Await;
+import io.ringwire.testutil.ConformanceTest;
+import io.ringwire.testutil.Loopback;
+import io.ringwire.testutil.Peers;
+import io.ringwire.testutil.RecordingHandler;
+import io.ringwire.testutil.RecordingServer;
+import io.ringwire.testutil.TransportUnderTest;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Timeout;
+
+/** A peer that resets its connection takes down that connection only. */
+@Timeout(30)
+class PeerResetTest {
+
+    @ConformanceTest
+    @SuppressWarnings("try") // resets one client on purpose, inside its try-with-resources
+    void resetClosesOnlyThatConnection(TransportUnderTest transport) throws Exception {
+        RecordingServer recorded = RecordingServer.echo();
+        try (EventLoopGroup group = transport.newGroup(1)) {
+            Server server = group.listen(Loopback.v4AnyPort(), ServerConfig.defaults(), recorded);
+            try (Socket a = Peers.connect(server.localAddress());
+                 Socket victim = Peers.connect(server.localAddress());
+                 Socket b = Peers.connect(server.localAddress())) {
+                RecordingHandler ha = recorded.next();
+                RecordingHandler hv = recorded.next();
+                RecordingHandler hb = recorded.next();
+                Peers.assertEchoes(a, "a".getBytes(StandardCharsets.US_ASCII));
+                Peers.assertEchoes(victim, "victim".getBytes(StandardCharsets.US_ASCII));
+                Peers.assertEchoes(b, "b".getBytes(StandardCharsets.US_ASCII));
+
+                // SO_LINGER 0 makes close send RST instead of FIN.
+                victim.setSoLinger(true, 0);
+                victim.close();
+
+                Await.get(hv.closed, "the reset connection to close on the server");
+                for (Throwable e : hv.errors) {
+                    SocketException se = assertInstanceOf(SocketException.class, e, "a reset is a SocketException");
+                    assertTrue(se.getMessage().contains("ECONNRESET"), se.getMessage());
+                }
+                assertTrue(hv.errors.size() <= 1, "at most one onError: " + hv.errors);
+
+                Peers.assertEchoes(a, "still here".getBytes(StandardCharsets.US_ASCII));
+                Peers.assertEchoes(b, "me too".getBytes(StandardCharsets.US_ASCII));
+                assertTrue(ha.connection().isOpen() && hb.connection().isOpen());
+                assertTrue(ha.errors.isEmpty() && hb.errors.isEmpty());
+                assertEquals(2, server.connectionCount());
+            }
+        }
+    }
+}
