@@ -10,12 +10,12 @@ import io.ringwire.internal.Linux;
 import io.ringwire.internal.Native;
 import io.ringwire.internal.Sockets;
 import io.ringwire.loop.AbstractEventLoop;
+import io.ringwire.loop.SlotTable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.agrona.BufferUtil;
@@ -51,12 +51,7 @@ public final class EpollEventLoop extends AbstractEventLoop {
     final UnsafeBuffer readBuffer;
     final IovecArray iov = new IovecArray(IovecArray.DEFAULT_CAPACITY);
 
-    private EpollHandle[] handles = new EpollHandle[64];
-    private int[] generations = new int[64];
-    private int[] freeSlots = new int[64];
-    private int freeCount;
-    private int nextSlot;
-    private int registered;
+    private final SlotTable<EpollHandle> handles = new SlotTable<>();
     /** Connections that stopped reading before EAGAIN and must be resumed by the loop itself. */
     private final ArrayDeque<EpollConnection> ready = new ArrayDeque<>(64);
 
@@ -85,27 +80,19 @@ public final class EpollEventLoop extends AbstractEventLoop {
 
     /** Descriptors registered with this loop (connections and listeners), as last seen. */
     public int registeredCount() {
-        return registered;
+        return handles.size();
     }
 
     // ---- registration ----
 
     void register(EpollHandle h) throws IOException {
-        int slot = freeCount > 0 ? freeSlots[--freeCount] : nextSlot++;
-        if (slot == handles.length) {
-            handles = Arrays.copyOf(handles, slot * 2);
-            generations = Arrays.copyOf(generations, slot * 2);
-            freeSlots = Arrays.copyOf(freeSlots, slot * 2);
-        }
-        long token = ((long) generations[slot] << 32) | slot;
+        long token = handles.add(h);
         int r = Native.epollCtl(epfd, Linux.EPOLL_CTL_ADD, h.fd, INTEREST, token);
         if (r < 0) {
-            freeSlots[freeCount++] = slot;
+            handles.remove(token);
             throw Errors.newException("epoll_ctl ADD", null, r);
         }
         h.token = token;
-        handles[slot] = h;
-        registered++;
     }
 
     /**
@@ -116,13 +103,9 @@ public final class EpollEventLoop extends AbstractEventLoop {
         if (h.token == -1) {
             return;
         }
-        int slot = (int) h.token;
         Native.epollCtl(epfd, Linux.EPOLL_CTL_DEL, h.fd, 0, 0);
-        handles[slot] = null;
-        generations[slot]++;
-        freeSlots[freeCount++] = slot;
+        handles.remove(h.token);
         h.token = -1;
-        registered--;
     }
 
     // ---- the loop body ----
@@ -142,9 +125,9 @@ public final class EpollEventLoop extends AbstractEventLoop {
                 Native.eventfdRead(eventFd);
                 continue;
             }
-            EpollHandle h = handles[(int) token];
-            // A handle closed earlier in this batch left a stale event behind: drop it.
-            if (h != null && h.token == token) {
+            // A handle closed earlier in this batch left a stale event behind: get() drops it.
+            EpollHandle h = handles.get(token);
+            if (h != null) {
                 dispatch(h, mask);
             }
         }
@@ -193,22 +176,17 @@ public final class EpollEventLoop extends AbstractEventLoop {
 
     /** Calls {@code action} for every open connection of this loop. Loop thread only. */
     void forEachConnection(java.util.function.Consumer<EpollConnection> action) {
-        for (int i = 0; i < nextSlot; i++) {
-            EpollConnection c = handles[i] == null ? null : handles[i].connection();
+        handles.forEach(h -> {
+            EpollConnection c = h.connection();
             if (c != null) {
                 action.accept(c);
             }
-        }
+        });
     }
 
     @Override
     protected void closeAll() {
-        for (int i = 0; i < nextSlot; i++) {
-            EpollHandle h = handles[i];
-            if (h != null) {
-                h.closeForShutdown();
-            }
-        }
+        handles.forEach(EpollHandle::closeForShutdown);
         ready.clear();
     }
 

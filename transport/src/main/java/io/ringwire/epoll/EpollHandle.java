@@ -9,7 +9,7 @@ package io.ringwire.epoll;
  */
 abstract class EpollHandle {
     final int fd;
-    /** Set by the loop on registration; (generation << 32) | slot. */
+    /** Set by the loop on registration: a {@link io.ringwire.loop.SlotTable} token; -1 when not registered. */
     long token = -1;
 
     EpollHandle(int fd) {

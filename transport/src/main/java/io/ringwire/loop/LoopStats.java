@@ -17,6 +17,8 @@ public final class LoopStats {
     public long acceptErrors;
     public long connectionsRejected;
     public long wakeups;
+    public long recvBufferShortages;
+    public long cqOverflows;
 
     public long connectionsOpened() {
         return connectionsOpened;
@@ -52,6 +54,16 @@ public final class LoopStats {
 
     public long connectionsRejected() {
         return connectionsRejected;
+    }
+
+    /** io_uring: times a multishot recv ended because the provided-buffer ring was empty. */
+    public long recvBufferShortages() {
+        return recvBufferShortages;
+    }
+
+    /** io_uring: times the completion queue overflowed into the kernel's backlog. */
+    public long cqOverflows() {
+        return cqOverflows;
     }
 
     /** Times another thread had to wake the parked loop through its eventfd. */

@@ -132,6 +132,9 @@ final class UringConnection extends AbstractConnection implements UringHandle {
         if (recvArmed) {
             uring.cancelOne(((long) UringEventLoop.OP_RECV << 56) | token, token);
             inFlight++;
+            // At once, not at the loop's next enter: until the cancel lands, arriving data is
+            // taken from the socket, and a pause is meant to leave it there for TCP backpressure.
+            uring.submitNow();
         }
     }
 
@@ -181,6 +184,7 @@ final class UringConnection extends AbstractConnection implements UringHandle {
         } else if (res == -UringEventLoop.ENOBUFS) {
             // The ring ran dry within one batch; this batch's handlers return buffers before the
             // loop re-arms. No data is lost: the kernel keeps it in the socket meanwhile.
+            loop.stats().recvBufferShortages++;
             uring.rearmLater(this);
         } else if (res == -Errno.ECANCELED) {
             // A pause's cancel landed. If reading resumed meanwhile, nobody else re-arms.

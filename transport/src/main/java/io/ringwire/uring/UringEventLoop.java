@@ -49,11 +49,28 @@ public final class UringEventLoop extends AbstractEventLoop {
     static final int OP_INTERNAL = 8;
     private static final long TOKEN_MASK = (1L << 56) - 1;
 
-    static final int SQ_ENTRIES = Integer.getInteger("ringwire.io_uring.sq_entries", 1024);
-    /** Generous, so overflow is rare: 16 bytes each. Overflow is handled all the same. */
-    static final int CQ_ENTRIES = Integer.getInteger("ringwire.io_uring.cq_entries", 16384);
-    static final int BUFFERS = Integer.getInteger("ringwire.io_uring.buffers", 512);
-    static final int BUFFER_SIZE = Integer.getInteger("ringwire.io_uring.buffer_size", 16 * 1024);
+    /**
+     * Ring sizes, read when each loop starts so that a test can shrink them to force exhaustion:
+     * {@code ringwire.io_uring.sq_entries} (1024), {@code ringwire.io_uring.cq_entries} (16384,
+     * generous so overflow is rare, 16 bytes each; overflow is handled all the same),
+     * {@code ringwire.io_uring.buffers} (512 provided receive buffers, a power of two) and
+     * {@code ringwire.io_uring.buffer_size} (16 KiB each: 8 MiB per loop).
+     */
+    static int sqEntries() {
+        return Integer.getInteger("ringwire.io_uring.sq_entries", 1024);
+    }
+
+    static int cqEntries() {
+        return Integer.getInteger("ringwire.io_uring.cq_entries", 16384);
+    }
+
+    static int bufferCount() {
+        return Integer.getInteger("ringwire.io_uring.buffers", 512);
+    }
+
+    static int bufferSize() {
+        return Integer.getInteger("ringwire.io_uring.buffer_size", 16 * 1024);
+    }
     private static final int BUFFER_GROUP = 1;
 
     IoUring ring;
@@ -81,9 +98,9 @@ public final class UringEventLoop extends AbstractEventLoop {
 
     @Override
     protected void onStart() throws IOException {
-        ring = IoUring.create(SQ_ENTRIES, CQ_ENTRIES, IoUring.PREFERRED_FLAGS);
+        ring = IoUring.create(sqEntries(), cqEntries(), IoUring.PREFERRED_FLAGS);
         noIowait = ring.hasFeature(Uring.FEAT_NO_IOWAIT);
-        buffers = BufferRing.register(ring, BUFFER_GROUP, BUFFERS, BUFFER_SIZE);
+        buffers = BufferRing.register(ring, BUFFER_GROUP, bufferCount(), bufferSize());
         eventFd = Errors.check("eventfd", null, Native.eventfd(0, 0));
         wakeBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(8));
         timespec = new UnsafeBuffer(ByteBuffer.allocateDirect(Uring.SIZEOF_TIMESPEC));
@@ -101,6 +118,11 @@ public final class UringEventLoop extends AbstractEventLoop {
         s.putLong(at + Uring.SQE_USER_DATA, ((long) op << 56) | token);
         inFlight++;
         return at;
+    }
+
+    /** Submits what is queued now, rather than at the loop's next enter; waits for nothing. */
+    void submitNow() {
+        ring.enter(0, false);
     }
 
     UnsafeBuffer sqes() {
@@ -149,6 +171,9 @@ public final class UringEventLoop extends AbstractEventLoop {
         }
         if (timeoutMillis > 0) {
             armTimeout(timeoutMillis);
+        }
+        if (ring.cqOverflowed()) {
+            stats().cqOverflows++; // enter() flushes the kernel's backlog into the ring
         }
         ring.enter(timeoutMillis == 0 ? 0 : 1, noIowait);
         ring.drain(onCompletion);

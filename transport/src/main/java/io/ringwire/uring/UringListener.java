@@ -71,7 +71,6 @@ final class UringListener implements UringHandle {
         }
         if (last) {
             if (closed) {
-                Native.close(fd);
                 loop.handles.remove(token);
             } else {
                 arm();
@@ -84,18 +83,23 @@ final class UringListener implements UringHandle {
         backoff.failed(cause);
     }
 
-    /** Stops accepting: the multishot is cancelled and the descriptor closed once it has ended. */
+    /**
+     * Stops accepting and closes the descriptor at once. The multishot accept is cancelled by its
+     * user data, not by descriptor number: the number is free for reuse as soon as it is closed,
+     * and a cancel by number could then hit another socket's operations. An accept holds no
+     * memory of ours, so nothing waits for its completion but the slot.
+     */
     void close() {
         if (closed) {
             return;
         }
         closed = true;
         if (armed) {
-            loop.cancelAll(fd, token);
+            loop.cancelOne(((long) UringEventLoop.OP_ACCEPT << 56) | token, token);
         } else {
-            Native.close(fd);
             loop.handles.remove(token);
         }
+        Native.close(fd);
     }
 
     @Override

@@ -71,6 +71,9 @@ class AcceptExhaustionTest {
                 echo(warm, (byte) 0);
             }
             warmup.close();
+            // io_uring releases a descriptor when its last operation completes: wait for that,
+            // or the warm-up's descriptors free up later and make room under the lowered limit.
+            awaitTrue(() -> warmup.connectionCount() == 0, () -> "warm-up connections=" + warmup.connectionCount());
             // Descriptors are taken at open(); connect() needs none, so the clients still connect
             // once the limit is low, and only the server's accept runs out.
             for (int i = 0; i < CLIENTS; i++) {
