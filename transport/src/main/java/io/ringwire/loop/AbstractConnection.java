@@ -454,9 +454,6 @@ public abstract class AbstractConnection implements Connection {
             return;
         }
         loop.stats().connectionsClosed++;
-        if (server != null) {
-            server.connectionClosed();
-        }
         if (cause != null) {
             try {
                 handler.onError(this, cause);
@@ -468,6 +465,11 @@ public abstract class AbstractConnection implements Connection {
             handler.onClose(this);
         } catch (Throwable t) {
             logQuietly(System.Logger.Level.WARNING, "onClose of " + this + " threw", t);
+        }
+        // Last: Server.shutdown and close return once the count reaches zero, and by then every
+        // connection must have had its onClose.
+        if (server != null) {
+            server.connectionClosed();
         }
     }
 

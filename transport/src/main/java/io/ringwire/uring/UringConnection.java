@@ -23,7 +23,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  * A send in flight reads outbound chunks, and a writev also the connection's iovec array; both
  * are released only when that send has completed ({@link #onSend}), never on close. A recv writes
  * into a provided buffer, which goes back to the ring only after the handler's onData returned.
- * Closing cancels every operation on the descriptor ({@code ASYNC_CANCEL_FD | ALL}) and releases
+ * Closing cancels each operation in flight by its user data and releases
  * the outbound queue, the iovecs and the descriptor in {@link #finishClose}, which runs only once
  * the last of them has completed: that is where "no memory is freed while the kernel may still
  * use it" is guaranteed.
@@ -275,8 +275,18 @@ final class UringConnection extends AbstractConnection implements UringHandle {
             return;
         }
         if (!cancelSubmitted) {
+            // By user data, one per kind of operation in flight, never by descriptor number: a
+            // number can be reused, and a cancel by number could reach another socket's work.
             cancelSubmitted = true;
-            uring.cancelAll(fd, token);
+            cancelIfInFlight(recvArmed, UringEventLoop.OP_RECV);
+            cancelIfInFlight(sendInFlight, UringEventLoop.OP_SEND);
+            cancelIfInFlight(connectAddress != null, UringEventLoop.OP_CONNECT);
+        }
+    }
+
+    private void cancelIfInFlight(boolean inFlightNow, int op) {
+        if (inFlightNow) {
+            uring.cancelOne(((long) op << 56) | token, token);
             inFlight++;
         }
     }

@@ -129,12 +129,6 @@ public final class UringEventLoop extends AbstractEventLoop {
         return ring.sqes();
     }
 
-    /** Cancels every operation on {@code fd}; its own completion is counted like any other. */
-    void cancelAll(int fd, long token) {
-        int at = sqe(Uring.OP_ASYNC_CANCEL, fd, OP_CANCEL, token);
-        ring.sqes().putInt(at + Uring.SQE_OP_FLAGS, Uring.ASYNC_CANCEL_FD | Uring.ASYNC_CANCEL_ALL);
-    }
-
     /** Cancels the one operation whose user data is {@code userData}. */
     void cancelOne(long userData, long token) {
         int at = sqe(Uring.OP_ASYNC_CANCEL, -1, OP_CANCEL, token);
