@@ -116,10 +116,16 @@ public final class IoUringProbe {
         return base;
     }
 
-    /** {@code kernel.io_uring_disabled} (Linux 6.6+): 0 allowed, 1 restricted to a group, 2 off. */
+    /**
+     * {@code kernel.io_uring_disabled} (Linux 6.6+): 0 allowed, 1 restricted to a group, 2 off.
+     * Read in one large read: procfs answers a read at a non-zero offset of a numeric sysctl with
+     * end-of-file, and the JDK's readString starts with a one-byte read.
+     */
     static String readSysctl() {
-        try {
-            return Files.readString(Path.of("/proc/sys/kernel/io_uring_disabled")).strip();
+        try (var in = Files.newInputStream(Path.of("/proc/sys/kernel/io_uring_disabled"))) {
+            byte[] buf = new byte[64];
+            int n = in.read(buf);
+            return n <= 0 ? null : new String(buf, 0, n, java.nio.charset.StandardCharsets.US_ASCII).strip();
         } catch (IOException e) {
             return null;
         }
