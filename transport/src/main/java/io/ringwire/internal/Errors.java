@@ -73,8 +73,8 @@ public final class Errors {
                 .append(" (").append(Native.errnoMessage(errno)).append(')').toString();
     }
 
-    /** A connection was closed, locally or because the transport stopped. */
-    public static final class Closed extends ClosedChannelException {
+    /** A connection was closed, locally or because the transport stopped: EBADF, in errno terms. */
+    public static final class Closed extends ClosedChannelException implements HasErrno {
         private static final long serialVersionUID = 1L;
         private final String message;
 
@@ -85,6 +85,17 @@ public final class Errors {
         @Override
         public String getMessage() {
             return message;
+        }
+
+        @Override
+        public int errno() {
+            return Errno.EBADF;
+        }
+
+        @Override
+        public String operation() {
+            int colon = message.indexOf(' ');
+            return colon < 0 ? message : message.substring(0, colon);
         }
     }
 

@@ -223,6 +223,7 @@ public abstract class AbstractServer<L extends AbstractEventLoop> implements Ser
             return true;
         } catch (TimeoutException e) {
             forceClose();
+            awaitAllClosed();
             return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -237,6 +238,23 @@ public abstract class AbstractServer<L extends AbstractEventLoop> implements Ser
     public final void close() {
         onEachLoop(this::detachListener);
         forceClose();
+        awaitAllClosed();
+    }
+
+    /**
+     * Waits until every connection is released. A backend may release after its last completion
+     * (io_uring), so a forced close is not done when forceClose returns; cancelled operations
+     * complete within milliseconds, and the bound is only a net.
+     */
+    private void awaitAllClosed() {
+        try {
+            allClosed.get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.log(System.Logger.Level.WARNING, "server " + localAddress + ": " + connections.get()
+                    + " connection(s) not released 30 s after close", e);
+        }
     }
 
     private void forceClose() {

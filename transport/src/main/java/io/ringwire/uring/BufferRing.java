@@ -29,6 +29,8 @@ final class BufferRing {
     private final UnsafeBuffer entriesView;
     private final int mask;
     private int tail;
+    /** Buffers not in the ring: filled by the kernel and not yet recycled (handed out or held). */
+    private int outstanding;
     private boolean closed;
 
     private BufferRing(IoUring ring, int groupId, int entries, int bufferSize, long ringAddress, long buffersAddress) {
@@ -42,6 +44,7 @@ final class BufferRing {
         this.buffersLength = (long) entries * bufferSize;
         this.entriesView = new UnsafeBuffer(ringAddress, (int) ringLength);
         this.mask = entries - 1;
+        this.outstanding = entries; // until the initial fill recycles them all
     }
 
     /** Maps, registers and fills a ring of {@code entries} (a power of two) buffers of {@code bufferSize}. */
@@ -93,8 +96,19 @@ final class BufferRing {
         return buffersAddress + (long) bid * bufferSize;
     }
 
+    /** A completion reported that the kernel filled one of the buffers. */
+    void taken() {
+        outstanding++;
+    }
+
+    /** Buffers in the ring, for the kernel to fill. */
+    int available() {
+        return entries - outstanding;
+    }
+
     /** Gives buffer {@code bid} back to the kernel. */
     void recycle(int bid) {
+        outstanding--;
         int at = (tail & mask) * Uring.SIZEOF_BUF;
         entriesView.putLong(at + Uring.BUF_ADDR, address(bid));
         entriesView.putInt(at + Uring.BUF_LEN, bufferSize);

@@ -173,7 +173,13 @@ public final class IoUring implements AutoCloseable {
      * that call, so a slot is always free after it.
      */
     public int nextSqe() {
-        if (localSqTail - sq.getIntVolatile(sqHead) >= sqEntries) {
+        // A slot must be free before it is written: an SQE the kernel has not consumed yet must
+        // never be overwritten. enter() can consume nothing (EINTR, or EBUSY while completions
+        // overflow), so try again, a bounded number of times.
+        for (int attempt = 0; localSqTail - sq.getIntVolatile(sqHead) >= sqEntries; attempt++) {
+            if (attempt == 1000) {
+                throw new IllegalStateException("io_uring submission queue stays full: the kernel consumes nothing");
+            }
             enter(0, false);
         }
         int index = localSqTail & sqMask;

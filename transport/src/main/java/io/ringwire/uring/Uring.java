@@ -42,7 +42,7 @@ final class Uring {
     static final int RECV_MULTISHOT = require("IORING_RECV_MULTISHOT");
     static final int ACCEPT_MULTISHOT = require("IORING_ACCEPT_MULTISHOT");
     static final int ASYNC_CANCEL_ALL = require("IORING_ASYNC_CANCEL_ALL");
-    static final int ASYNC_CANCEL_FD = require("IORING_ASYNC_CANCEL_FD");
+    static final int ASYNC_CANCEL_ANY = require("IORING_ASYNC_CANCEL_ANY");
     static final int OP_SUPPORTED = require("IO_URING_OP_SUPPORTED");
 
     static final int OP_NOP = require("IORING_OP_NOP");

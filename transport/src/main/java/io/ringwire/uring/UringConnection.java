@@ -39,7 +39,7 @@ final class UringConnection extends AbstractConnection implements UringHandle {
     private boolean released;
     /** Operations of this connection the kernel has not finished with. */
     private int inFlight;
-    /** Only for multi-segment sends; a single segment goes as a plain send. */
+    /** The iovecs of a writev in flight, from the loop's pool; null otherwise. */
     private IovecArray iov;
     /** The connect's sockaddr: the kernel reads it during the operation, so it lives until then. */
     private UnsafeBuffer connectAddress;
@@ -217,17 +217,19 @@ final class UringConnection extends AbstractConnection implements UringHandle {
             afterFlush();
             return;
         }
-        if (iov == null) {
-            iov = new IovecArray(IovecArray.DEFAULT_CAPACITY);
-        }
-        long described = outbound.fill(iov);
+        // Described into the loop's scratch array first: most sends are one segment and go as a
+        // plain send, so only a real writev takes an array of its own for its time in flight.
+        IovecArray scratch = uring.scratchIovecs;
+        long described = outbound.fill(scratch);
         int at;
-        if (iov.count() == 1) {
+        if (scratch.count() == 1) {
             at = uring.sqe(Uring.OP_SEND, fd, UringEventLoop.OP_SEND, token);
             uring.sqes().putLong(at + Uring.SQE_ADDR, outbound.firstSegmentAddress());
             uring.sqes().putInt(at + Uring.SQE_LEN, (int) described);
             uring.sqes().putInt(at + Uring.SQE_OP_FLAGS, Linux.MSG_NOSIGNAL);
         } else {
+            iov = uring.acquireIovecs();
+            outbound.fill(iov);
             at = uring.sqe(Uring.OP_WRITEV, fd, UringEventLoop.OP_SEND, token);
             uring.sqes().putLong(at + Uring.SQE_ADDR, iov.address());
             uring.sqes().putInt(at + Uring.SQE_LEN, iov.count());
@@ -239,6 +241,10 @@ final class UringConnection extends AbstractConnection implements UringHandle {
 
     private void onSend(int res) {
         sendInFlight = false;
+        if (iov != null) {
+            uring.releaseIovecs(iov); // the kernel has finished reading it
+            iov = null;
+        }
         if (closed) {
             // Cancelled by the close, or finished first. The whole span leaves the queue: what the
             // kernel took was sent, the rest is dropped. finishClose counts what was never in flight.
@@ -298,10 +304,6 @@ final class UringConnection extends AbstractConnection implements UringHandle {
         }
         released = true;
         discardOutbound(); // the chunks a cancelled send covered were consumed or counted in onSend
-        if (iov != null) {
-            iov.close();
-            iov = null;
-        }
         for (int i = 0; i < held.size(); i += 2) {
             if (held.getInt(i + 1) > 0) {
                 uring.buffers.recycle(held.getInt(i));

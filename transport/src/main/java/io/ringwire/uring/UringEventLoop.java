@@ -83,6 +83,10 @@ public final class UringEventLoop extends AbstractEventLoop {
     final SlotTable<UringHandle> handles = new SlotTable<>();
     /** Connections whose multishot recv ended for want of buffers; re-armed after this batch recycled some. */
     private final ArrayDeque<UringConnection> rearm = new ArrayDeque<>();
+    /** Where a send is described before it is known whether it needs a writev. Loop thread only. */
+    final io.ringwire.buffer.IovecArray scratchIovecs = new io.ringwire.buffer.IovecArray(io.ringwire.buffer.IovecArray.DEFAULT_CAPACITY);
+    /** Iovec arrays for writevs in flight; a single-segment send needs none. */
+    private final ArrayDeque<io.ringwire.buffer.IovecArray> iovecPool = new ArrayDeque<>();
     private final IoUring.CompletionHandler onCompletion = this::complete;
     private boolean noIowait;
     private boolean timeoutArmed;
@@ -171,7 +175,16 @@ public final class UringEventLoop extends AbstractEventLoop {
         }
         ring.enter(timeoutMillis == 0 ? 0 : 1, noIowait);
         ring.drain(onCompletion);
-        for (int i = rearm.size(); i > 0; i--) {
+        rearmStarved();
+    }
+
+    /**
+     * Re-arms the receives that ended for want of buffers, once buffers are back in the ring.
+     * While it stays dry (a paused connection may hold every buffer), they wait: re-arming into
+     * an empty ring fails at once, and doing it every turn would spin the loop.
+     */
+    private void rearmStarved() {
+        for (int i = rearm.size(); i > 0 && buffers.available() > 0; i--) {
             rearm.pollFirst().rearmRecv();
         }
     }
@@ -182,6 +195,9 @@ public final class UringEventLoop extends AbstractEventLoop {
         boolean last = (flags & Uring.CQE_F_MORE) == 0;
         if (last) {
             inFlight--;
+        }
+        if ((flags & Uring.CQE_F_BUFFER) != 0) {
+            buffers.taken();
         }
         switch (op) {
             case OP_WAKEUP -> {
@@ -228,25 +244,42 @@ public final class UringEventLoop extends AbstractEventLoop {
 
     @Override
     protected boolean hasReadyWork() {
-        return !rearm.isEmpty();
+        return !rearm.isEmpty() && buffers.available() > 0;
     }
 
     @Override
     protected void runReadyWork() {
-        // Re-arming happens inside pollIo, once the batch's buffers are back in the ring.
+        // Buffers recycled outside a drain (a resumed connection delivering what it held).
+        rearmStarved();
+    }
+
+    /** An iovec array for one writev in flight; back to the pool when its completion arrives. */
+    io.ringwire.buffer.IovecArray acquireIovecs() {
+        io.ringwire.buffer.IovecArray iov = iovecPool.pollFirst();
+        return iov != null ? iov : new io.ringwire.buffer.IovecArray(io.ringwire.buffer.IovecArray.DEFAULT_CAPACITY);
+    }
+
+    void releaseIovecs(io.ringwire.buffer.IovecArray iov) {
+        if (iovecPool.size() < 64) {
+            iovecPool.addFirst(iov);
+        } else {
+            iov.close();
+        }
     }
 
     @Override
     protected void closeAll() {
         handles.forEach(UringHandle::closeForShutdown);
-        int at = sqe(Uring.OP_ASYNC_CANCEL, eventFd, OP_INTERNAL, 0);
-        ring.sqes().putInt(at + Uring.SQE_OP_FLAGS, Uring.ASYNC_CANCEL_FD | Uring.ASYNC_CANCEL_ALL);
+        // Then everything still in the ring: the wake-up read and pending timeouts (a 30 s connect
+        // timer, say) would otherwise hold the count above zero until the bounded wait gives up.
+        int at = sqe(Uring.OP_ASYNC_CANCEL, -1, OP_INTERNAL, 0);
+        ring.sqes().putInt(at + Uring.SQE_OP_FLAGS, Uring.ASYNC_CANCEL_ANY | Uring.ASYNC_CANCEL_ALL);
+        timeoutArmed = false;
         // Cancelled operations complete asynchronously; until they have, the kernel may still
         // write into a provided buffer or read an outbound chunk. Wait for them (bounded) so that
         // closeResources frees nothing the kernel still uses.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (inFlight > 0 && System.nanoTime() - deadline < 0) {
-            armTimeout(10);
             ring.enter(1, noIowait);
             ring.drain(onCompletion);
         }
@@ -257,6 +290,10 @@ public final class UringEventLoop extends AbstractEventLoop {
         if (eventFd >= 0) {
             Native.close(eventFd);
         }
+        for (io.ringwire.buffer.IovecArray iov; (iov = iovecPool.pollFirst()) != null; ) {
+            iov.close();
+        }
+        scratchIovecs.close();
         if (ring != null) {
             boolean quiet = inFlight == 0;
             if (buffers != null && quiet) {

@@ -79,8 +79,7 @@ class AcceptExhaustionTest {
             for (int i = 0; i < CLIENTS; i++) {
                 clients.add(SocketChannel.open());
             }
-            long highestFd = highestOpenFd();
-            ResourceLimits.set(ResourceLimits.RLIMIT_NOFILE, new Limit(highestFd + 1 + HEADROOM, original.hard()));
+            ResourceLimits.set(ResourceLimits.RLIMIT_NOFILE, new Limit(limitLeavingFree(HEADROOM), original.hard()));
             long started = System.nanoTime();
             Server server;
             try {
@@ -125,11 +124,25 @@ class AcceptExhaustionTest {
         assertEquals(value, in.get(0));
     }
 
-    /** RLIMIT_NOFILE bounds the descriptor number, not the count, so measure the highest. */
-    private static long highestOpenFd() throws IOException {
+    /**
+     * The smallest limit below which exactly {@code free} descriptor numbers are unused.
+     * RLIMIT_NOFILE bounds numbers, not the count, and earlier tests leave holes below the
+     * highest open descriptor: each hole is room for one more accept.
+     */
+    private static long limitLeavingFree(int free) throws IOException {
+        java.util.Set<Long> open;
         try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-            return fds.mapToLong(p -> Long.parseLong(p.getFileName().toString())).max().orElseThrow();
+            open = fds.map(p -> Long.parseLong(p.getFileName().toString())).collect(java.util.stream.Collectors.toSet());
         }
+        long unused = 0;
+        long limit = 0;
+        while (unused < free) {
+            if (!open.contains(limit)) {
+                unused++;
+            }
+            limit++;
+        }
+        return limit;
     }
 
     private static void awaitTrue(BooleanSupplier condition, java.util.function.Supplier<String> state) {
