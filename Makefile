@@ -23,12 +23,13 @@ BENCH_JAR := bench/target/benchmarks.jar
 # Arguments for `make bench`, passed to JMH; the default is a short run of every benchmark.
 BENCH_ARGS ?= -f 1 -wi 3 -w 1s -i 5 -r 1s
 
-.PHONY: build run test bench deps clean
+.PHONY: build run test bench bench-compare deps clean
 
-## deps: installs what the build needs from Debian if it is missing (gcc, make, Maven).
+## deps: installs what the build needs from Debian if it is missing (gcc, make, Maven; curl,
+## which the http tests and the `make run` hint use).
 deps:
 	@missing=""; \
-	for tool in gcc:gcc mvn:maven; do \
+	for tool in gcc:gcc mvn:maven curl:curl; do \
 	  command -v $${tool%%:*} >/dev/null 2>&1 || missing="$$missing $${tool##*:}"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -42,23 +43,31 @@ build: deps
 	@echo "make: building native/ and the Maven modules (dependencies come from Maven Central)"
 	$(MVN) -q package -DskipTests
 
-## run: builds, then starts the echo demo in the foreground on 127.0.0.1:7000.
+## run: builds, then starts the HTTP demo in the foreground on 127.0.0.1:8080.
 run: build
-	@echo "make: starting 'bin/ringwire echo' on 127.0.0.1:7000; try it in another terminal with:"
-	@echo "        python3 -c \"import socket; s=socket.create_connection(('127.0.0.1',7000)); s.sendall(b'hello'); print(s.recv(5))\""
+	@echo "make: starting 'bin/ringwire http' on 127.0.0.1:8080; try it in another terminal with:"
+	@echo "        curl -i http://127.0.0.1:8080/plaintext"
+	@echo "        curl http://127.0.0.1:8080/metrics"
 	@echo "      Ctrl-C stops it."
-	bin/ringwire echo --host 127.0.0.1 --port 7000
+	bin/ringwire http --host 127.0.0.1 --port 8080
 
 ## test: builds everything and runs the whole suite: C tests, unit, conformance and CLI tests.
 test: deps
 	@echo "make: C tests of the native layer"
 	$(MAKE) -s -C native test
-	@echo "make: Java tests (transport, CLI end to end)"
+	@echo "make: Java tests (transport, protocols, CLI end to end)"
 	$(MVN) verify
 
 ## bench: builds, then runs the JMH benchmarks in bench/ (BENCH_ARGS=... to change the run).
 bench: build
 	$(JAVA_HOME)/bin/java $(JVM_FLAGS) -jar $(BENCH_JAR) $(BENCH_ARGS)
+
+## bench-compare: builds, then compares ringwire's echo (epoll, io_uring) with a plain C epoll
+## server under bench/loadgen; about 8 minutes (COMPARE_ARGS=--quick: under 2). See bench/README.md.
+bench-compare: build
+	$(MAKE) -s -C bench/loadgen
+	$(MAKE) -s -C bench/cserver
+	bench/compare/run.sh $(COMPARE_ARGS)
 
 clean:
 	$(MAKE) -s -C native clean

@@ -13,6 +13,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
@@ -30,6 +31,15 @@ final class ServerRunner {
 
     static int run(CommandSpec spec, ServerOptions options, int defaultPort,
                    Supplier<? extends ConnectionHandler> handlers) {
+        return runWithGroup(spec, options, defaultPort, group -> handlers);
+    }
+
+    /**
+     * As {@link #run}, for a server whose handlers need the group itself, such as {@code http}'s
+     * {@code /metrics}, which reads {@link EventLoopGroup#stats()}.
+     */
+    static int runWithGroup(CommandSpec spec, ServerOptions options, int defaultPort,
+                            Function<EventLoopGroup, Supplier<? extends ConnectionHandler>> handlers) {
         String command = spec.name();
         try {
             options.validate();
@@ -62,7 +72,7 @@ final class ServerRunner {
                     .build();
             Server server;
             try {
-                server = group.listen(address, config, handlers);
+                server = group.listen(address, config, handlers.apply(group));
             } catch (IOException e) {
                 System.err.println("ringwire " + command + ": " + Main.oneLine(e));
                 return Main.EXIT_FAILURE;

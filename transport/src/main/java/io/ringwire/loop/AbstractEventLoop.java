@@ -1,13 +1,23 @@
 package io.ringwire.loop;
 
+import io.ringwire.Connection;
+import io.ringwire.ConnectionConfig;
+import io.ringwire.ConnectionHandler;
 import io.ringwire.EventLoop;
 import io.ringwire.WaitStrategy;
 import io.ringwire.buffer.ChunkPool;
+import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.jctools.queues.MpscUnboundedArrayQueue;
 
 /**
@@ -49,7 +59,7 @@ public abstract class AbstractEventLoop implements EventLoop {
     private final ChunkPool chunkPool = new ChunkPool(ChunkPool.DEFAULT_CHUNK_SIZE, 256);
     private final Thread thread;
     /** Held in a field: a method reference evaluated in the loop body would allocate per iteration. */
-    private final java.util.function.Consumer<Throwable> taskFailureReporter = this::reportTaskFailure;
+    private final Consumer<Throwable> taskFailureReporter = this::reportTaskFailure;
     private volatile boolean parked;
     private volatile int state = RUNNING;
     /** {@link System#nanoTime()} as of the end of the last wait; cheap "now" for the loop thread. */
@@ -64,26 +74,26 @@ public abstract class AbstractEventLoop implements EventLoop {
         this.thread.setDaemon(true);
     }
 
-    private final java.util.concurrent.CompletableFuture<Void> started = new java.util.concurrent.CompletableFuture<>();
+    private final CompletableFuture<Void> started = new CompletableFuture<>();
 
     /**
      * Starts the loop thread and waits until {@link #onStart()} has run on it; call once, after
      * the subclass is fully built. A failure in {@code onStart} is rethrown here.
      */
-    protected final void start() throws java.io.IOException {
+    protected final void start() throws IOException {
         thread.start();
         try {
             started.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             stop();
-            throw new java.io.InterruptedIOException("interrupted while starting " + name());
-        } catch (java.util.concurrent.ExecutionException e) {
+            throw new InterruptedIOException("interrupted while starting " + name());
+        } catch (ExecutionException e) {
             Throwable cause = e.getCause();
-            if (cause instanceof java.io.IOException io) {
+            if (cause instanceof IOException io) {
                 throw io;
             }
-            throw new java.io.IOException(name() + " failed to start: " + cause, cause);
+            throw new IOException(name() + " failed to start: " + cause, cause);
         }
     }
 
@@ -242,9 +252,9 @@ public abstract class AbstractEventLoop implements EventLoop {
      * Starts a client connection from this loop; the future completes on this loop's thread.
      * See {@link io.ringwire.EventLoopGroup#connect} for the contract.
      */
-    public abstract java.util.concurrent.CompletableFuture<io.ringwire.Connection> connect(
-            java.net.InetSocketAddress remote, io.ringwire.ConnectionHandler handler,
-            io.ringwire.ConnectionConfig config, java.time.Duration timeout);
+    public abstract CompletableFuture<Connection> connect(
+            InetSocketAddress remote, ConnectionHandler handler,
+            ConnectionConfig config, Duration timeout);
 
     /** Waits up to {@code timeoutMillis} (-1 = no limit, 0 = poll) for I/O and dispatches it. */
     protected abstract void pollIo(int timeoutMillis);

@@ -21,6 +21,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.ObjIntConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -269,7 +270,7 @@ public abstract class AbstractServer<L extends AbstractEventLoop> implements Ser
     }
 
     /** Runs {@code action} on every loop and waits; a stopped loop has closed everything already. */
-    private void onEachLoop(java.util.function.ObjIntConsumer<L> action) {
+    private void onEachLoop(ObjIntConsumer<L> action) {
         closing = true;
         CompletableFuture<?>[] done = new CompletableFuture<?>[loops.size()];
         for (int i = 0; i < done.length; i++) {

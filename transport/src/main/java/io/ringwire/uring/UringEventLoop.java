@@ -4,6 +4,7 @@ import io.ringwire.Connection;
 import io.ringwire.ConnectionConfig;
 import io.ringwire.ConnectionHandler;
 import io.ringwire.WaitStrategy;
+import io.ringwire.buffer.IovecArray;
 import io.ringwire.internal.Errno;
 import io.ringwire.internal.Errors;
 import io.ringwire.internal.Native;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -84,9 +86,9 @@ public final class UringEventLoop extends AbstractEventLoop {
     /** Connections whose multishot recv ended for want of buffers; re-armed after this batch recycled some. */
     private final ArrayDeque<UringConnection> rearm = new ArrayDeque<>();
     /** Where a send is described before it is known whether it needs a writev. Loop thread only. */
-    final io.ringwire.buffer.IovecArray scratchIovecs = new io.ringwire.buffer.IovecArray(io.ringwire.buffer.IovecArray.DEFAULT_CAPACITY);
+    final IovecArray scratchIovecs = new IovecArray(IovecArray.DEFAULT_CAPACITY);
     /** Iovec arrays for writevs in flight; a single-segment send needs none. */
-    private final ArrayDeque<io.ringwire.buffer.IovecArray> iovecPool = new ArrayDeque<>();
+    private final ArrayDeque<IovecArray> iovecPool = new ArrayDeque<>();
     private final IoUring.CompletionHandler onCompletion = this::complete;
     private boolean noIowait;
     private boolean timeoutArmed;
@@ -254,12 +256,12 @@ public final class UringEventLoop extends AbstractEventLoop {
     }
 
     /** An iovec array for one writev in flight; back to the pool when its completion arrives. */
-    io.ringwire.buffer.IovecArray acquireIovecs() {
-        io.ringwire.buffer.IovecArray iov = iovecPool.pollFirst();
-        return iov != null ? iov : new io.ringwire.buffer.IovecArray(io.ringwire.buffer.IovecArray.DEFAULT_CAPACITY);
+    IovecArray acquireIovecs() {
+        IovecArray iov = iovecPool.pollFirst();
+        return iov != null ? iov : new IovecArray(IovecArray.DEFAULT_CAPACITY);
     }
 
-    void releaseIovecs(io.ringwire.buffer.IovecArray iov) {
+    void releaseIovecs(IovecArray iov) {
         if (iovecPool.size() < 64) {
             iovecPool.addFirst(iov);
         } else {
@@ -290,7 +292,7 @@ public final class UringEventLoop extends AbstractEventLoop {
         if (eventFd >= 0) {
             Native.close(eventFd);
         }
-        for (io.ringwire.buffer.IovecArray iov; (iov = iovecPool.pollFirst()) != null; ) {
+        for (IovecArray iov; (iov = iovecPool.pollFirst()) != null; ) {
             iov.close();
         }
         scratchIovecs.close();
@@ -336,7 +338,7 @@ public final class UringEventLoop extends AbstractEventLoop {
         return new UringConnection(this, fd, handler, config, server, remote);
     }
 
-    void forEachConnection(java.util.function.Consumer<UringConnection> action) {
+    void forEachConnection(Consumer<UringConnection> action) {
         handles.forEach(h -> {
             if (h instanceof UringConnection c) {
                 action.accept(c);

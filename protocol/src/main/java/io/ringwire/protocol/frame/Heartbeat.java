@@ -1,0 +1,87 @@
+package io.ringwire.protocol.frame;
+
+import io.ringwire.Connection;
+import io.ringwire.EventLoop;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The contract's heartbeat for one connection: a side that has heard nothing for one interval
+ * sends a PING; after {@code misses} intervals with nothing heard at all, it closes the
+ * connection as dead. Any bytes received count as being heard, a PONG as much as a request.
+ *
+ * <p>Timing runs on the connection's loop timer ({@link EventLoop#schedule}): one check per
+ * interval, scheduled for when the silence would reach the next interval, so a busy connection
+ * costs one timer a period and no work per message beyond {@link #heard()}'s clock read.
+ *
+ * <p>Confined to the connection's loop thread: create, {@link #start()}, {@link #heard()} and
+ * {@link #stop()} from its handler.
+ */
+public final class Heartbeat {
+    private final Connection connection;
+    private final long intervalNanos;
+    private final int misses;
+    private final Runnable ping;
+    private final Runnable check = this::check;
+    private long lastHeard;
+    private EventLoop.Cancellable timer;
+    private boolean stopped;
+
+    /**
+     * @param ping sends one PING on the connection (and flushes it); run on the loop thread
+     */
+    public Heartbeat(Connection connection, Duration interval, int misses, Runnable ping) {
+        if (interval.isNegative() || interval.isZero()) {
+            throw new IllegalArgumentException("heartbeat interval must be positive: " + interval);
+        }
+        if (misses < 1) {
+            throw new IllegalArgumentException("heartbeat misses must be at least 1: " + misses);
+        }
+        this.connection = connection;
+        this.intervalNanos = interval.toNanos();
+        this.misses = misses;
+        this.ping = ping;
+    }
+
+    /** Starts the clock: the connection counts as heard from now. */
+    public void start() {
+        lastHeard = System.nanoTime();
+        schedule(intervalNanos);
+    }
+
+    /** Bytes arrived from the peer. */
+    public void heard() {
+        lastHeard = System.nanoTime();
+    }
+
+    /** No more checks; call from {@code onClose}. */
+    public void stop() {
+        stopped = true;
+        if (timer != null) {
+            timer.cancel();
+            timer = null;
+        }
+    }
+
+    private void check() {
+        timer = null;
+        if (stopped || !connection.isOpen()) {
+            return;
+        }
+        long silent = System.nanoTime() - lastHeard;
+        if (silent >= misses * intervalNanos) {
+            connection.close(); // dead: nothing heard for `misses` intervals, PINGs included
+            return;
+        }
+        if (silent >= intervalNanos) {
+            ping.run();
+        }
+        // Next check when the silence reaches the next whole interval.
+        long intervals = silent / intervalNanos + 1;
+        schedule(intervals * intervalNanos - silent);
+    }
+
+    private void schedule(long delayNanos) {
+        timer = connection.eventLoop().schedule(check, Math.max(delayNanos, 1), TimeUnit.NANOSECONDS);
+    }
+}

@@ -1,0 +1,97 @@
+package io.ringwire.protocol.frame;
+
+import static io.ringwire.protocol.testutil.TestFrames.frame;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ringwire.Backend;
+import io.ringwire.EventLoopGroup;
+import io.ringwire.Server;
+import io.ringwire.ServerConfig;
+import io.ringwire.protocol.testutil.Await;
+import io.ringwire.protocol.testutil.Backends;
+import io.ringwire.protocol.testutil.FrameSocket;
+import io.ringwire.protocol.testutil.TestFrames;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The contract's heartbeat: PING after an interval of silence, close after {@code misses}
+ * intervals with nothing heard. Timing is observed, never slept on: the test blocks on reads.
+ */
+@Timeout(60)
+class HeartbeatEndToEndTest {
+    private static final Duration INTERVAL = Duration.ofMillis(100);
+
+    private static Server listen(EventLoopGroup group) throws Exception {
+        FrameConfig config = FrameConfig.builder().heartbeat(INTERVAL).heartbeatMisses(3).build();
+        return group.listen(new InetSocketAddress("127.0.0.1", 0), ServerConfig.defaults(), FrameServer.handlers(config));
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Backend.class, names = {"EPOLL", "IO_URING"})
+    void aSilentPeerIsPingedThenClosedAsDead(Backend backend) throws Exception {
+        try (EventLoopGroup group = Backends.group(backend, 1, "heartbeat");
+             FrameSocket sock = new FrameSocket(listen(group).localAddress())) {
+            long start = System.nanoTime();
+            int pings = 0;
+            while (true) {
+                TestFrames.Parsed p;
+                try {
+                    p = sock.read();
+                } catch (java.io.EOFException | java.net.SocketException closed) {
+                    break;
+                }
+                assertEquals(FrameCommand.PING, p.cmd());
+                pings++;
+                assertTrue(pings <= 3, "no more than misses-1 PINGs before the close, got " + pings);
+            }
+            long elapsed = System.nanoTime() - start;
+            assertTrue(pings >= 1, "a silent peer is pinged before it is dropped");
+            assertTrue(elapsed >= 3 * INTERVAL.toNanos() - TimeUnit.MILLISECONDS.toNanos(5),
+                    "closed only after 3 intervals of silence, not after " + elapsed / 1_000_000 + " ms");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Backend.class, names = {"EPOLL", "IO_URING"})
+    void aPeerThatAnswersPingsStaysOpen(Backend backend) throws Exception {
+        try (EventLoopGroup group = Backends.group(backend, 1, "heartbeat");
+             FrameSocket sock = new FrameSocket(listen(group).localAddress())) {
+            long start = System.nanoTime();
+            for (int i = 0; i < 6; i++) {
+                TestFrames.Parsed p = sock.read();
+                assertEquals(FrameCommand.PING, p.cmd(), "ping " + i);
+                sock.send(frame(FrameCommand.PONG, p.body()));
+            }
+            assertTrue(System.nanoTime() - start >= 5 * INTERVAL.toNanos(),
+                    "six pings answered span more than the three intervals that would close a dead peer");
+            sock.send(frame(FrameCommand.ECHO, "alive".getBytes()));
+            TestFrames.Parsed reply = sock.read();
+            while (reply.cmd() == FrameCommand.PING) {
+                reply = sock.read();
+            }
+            assertEquals("alive", new String(reply.body()));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Backend.class, names = {"EPOLL", "IO_URING"})
+    void aFrameClientAnswersTheServersPingsByItself(Backend backend) throws Exception {
+        try (EventLoopGroup server = Backends.group(backend, 1, "heartbeat");
+             EventLoopGroup client = Backends.group(backend, 1, "heartbeat-client")) {
+            Server s = listen(server);
+            try (FrameClient c = FrameClient.connect(client, s.localAddress(), FrameConfig.defaults()).get(20, TimeUnit.SECONDS)) {
+                // The client stays silent: the server pings it every interval, and five answered
+                // pings span more than the three intervals that would close a client that did not PONG.
+                Await.until("five pings answered", () -> c.pingsAnswered() >= 5);
+                assertTrue(c.connection().isOpen(), "open after " + c.pingsAnswered() + " pings");
+                assertEquals(FrameCommand.ECHO_REPLY, c.echo(new byte[] {1}).get(20, TimeUnit.SECONDS).cmd());
+            }
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package io.ringwire.protocol.testutil;
+
+import io.ringwire.Backend;
+import io.ringwire.BackendUnavailableException;
+import io.ringwire.EventLoopGroup;
+import java.io.IOException;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * Event-loop groups for end-to-end tests, on each backend. A backend this machine cannot run is
+ * skipped with the reason (an assumption), not failed: io_uring may be disabled by sysctl or
+ * seccomp on a CI host.
+ */
+public final class Backends {
+    private Backends() {
+    }
+
+    public static EventLoopGroup group(Backend backend, int threads, String name) throws IOException {
+        try {
+            return EventLoopGroup.builder().backend(backend).threads(threads).name(name).build();
+        } catch (BackendUnavailableException e) {
+            Assumptions.abort(backend.cliName() + " is not usable here: " + e.getMessage());
+            throw e;
+        }
+    }
+}
