@@ -1,0 +1,108 @@
+"""The servers under comparison ("peers"): how to start one pinned to a CPU, find its port from
+its ready line, and stop it.
+
+Every peer prints the ready line of the CLI contract as its first line on stdout:
+``listening echo HOST:PORT backend=B threads=N``.
+"""
+
+import hashlib
+import os
+import re
+import select
+import shutil
+import signal
+import subprocess
+import time
+from dataclasses import dataclass, field
+
+READY = re.compile(r"^listening echo (\S+):(\d+) backend=(\S+) threads=(\d+)$")
+
+
+@dataclass
+class PeerSpec:
+    name: str                 # the column name in the tables
+    argv: list                # the command, without the taskset prefix
+    java: bool = False
+
+
+def snapshot(root, dest):
+    """Copies bin/ringwire, bin/find-jdk and the CLI jar (which carries libringwire.so) to
+    `dest`, laid out as in the tree, and returns the jar's sha256.
+
+    Other work may rebuild cli/target while a comparison runs; the servers start from this
+    copy, so every run of one comparison measures the same build, with the real launcher.
+    """
+    os.makedirs(os.path.join(dest, "bin"), exist_ok=True)
+    os.makedirs(os.path.join(dest, "cli", "target"), exist_ok=True)
+    for rel in ("bin/ringwire", "bin/find-jdk", "cli/target/ringwire-cli.jar"):
+        shutil.copy2(os.path.join(root, rel), os.path.join(dest, rel))
+    with open(os.path.join(dest, "cli", "target", "ringwire-cli.jar"), "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def peer_specs(root, ringwire_root):
+    """The peers in table order: the C reference first, then ringwire's two backends.
+    `ringwire_root` holds bin/ringwire and its jar (the tree itself, or a snapshot of it)."""
+    ringwire = os.path.join(ringwire_root, "bin", "ringwire")
+    return [
+        PeerSpec("c", [os.path.join(root, "bench", "cserver", "build", "echo_server"), "--port", "0"]),
+        PeerSpec("epoll", [ringwire, "echo", "--backend", "epoll", "--port", "0"], java=True),
+        PeerSpec("io_uring", [ringwire, "echo", "--backend", "io_uring", "--port", "0"], java=True),
+    ]
+
+
+@dataclass
+class Server:
+    spec: PeerSpec
+    proc: subprocess.Popen
+    port: int
+    backend: str
+    log_path: str
+    log: object = field(repr=False)
+
+    @property
+    def pid(self):
+        # taskset and bin/ringwire both exec, so the child's pid is the server's (the JVM's).
+        return self.proc.pid
+
+    def alive(self):
+        return self.proc.poll() is None
+
+    def stop(self, timeout=15):
+        """SIGTERM (a graceful shutdown), then SIGKILL after `timeout`; returns the exit code."""
+        if self.alive():
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+        return self.proc.returncode
+
+
+def start(spec, cpu, log_dir, timeout=60):
+    """Starts a peer pinned to `cpu` and waits for its ready line (at most `timeout` seconds)."""
+    log_path = os.path.join(log_dir, f"server-{spec.name}.log")
+    log = open(log_path, "w")
+    proc = subprocess.Popen(["taskset", "-c", str(cpu)] + spec.argv, stdout=subprocess.PIPE,
+                            stderr=log, stdin=subprocess.DEVNULL)
+    deadline = time.monotonic() + timeout
+    line = b""
+    while time.monotonic() < deadline and not line.endswith(b"\n"):
+        ready, _, _ = select.select([proc.stdout], [], [], 0.2)
+        if ready:
+            chunk = os.read(proc.stdout.fileno(), 1)
+            if not chunk:
+                break
+            line += chunk
+        elif proc.poll() is not None:
+            break
+    match = READY.match(line.decode(errors="replace").strip())
+    if not match:
+        proc.kill()
+        proc.wait()
+        log.close()
+        raise RuntimeError(f"peer {spec.name} printed no ready line within {timeout} s "
+                           f"(got {line!r}); see {log_path}")
+    return Server(spec, proc, int(match.group(2)), match.group(3), log_path, log)
