@@ -20,10 +20,10 @@ endif
 MVN := mvn -B -ntp
 CLI_JAR := cli/target/ringwire-cli.jar
 BENCH_JAR := bench/target/benchmarks.jar
-# Arguments for `make bench`, passed to JMH; the default is a short run of every benchmark.
+# Arguments for `make bench-jmh`, passed to JMH; the default is a short run of every benchmark.
 BENCH_ARGS ?= -f 1 -wi 3 -w 1s -i 5 -r 1s
 
-.PHONY: build run test bench bench-compare deps clean
+.PHONY: build run test bench bench-compare bench-jmh deps clean
 
 ## deps: installs what the build needs from Debian if it is missing (gcc, make, Maven; curl,
 ## which the http tests and the `make run` hint use).
@@ -58,8 +58,11 @@ test: deps
 	@echo "make: Java tests (transport, protocols, CLI end to end)"
 	$(MVN) verify
 
-## bench: builds, then runs the JMH benchmarks in bench/ (BENCH_ARGS=... to change the run).
-bench: build
+## bench: the comparison benchmarks of the contract (the same as bench-compare below).
+bench: bench-compare
+
+## bench-jmh: builds, then runs the JMH microbenchmarks in bench/ (BENCH_ARGS=... to change the run).
+bench-jmh: build
 	$(JAVA_HOME)/bin/java $(JVM_FLAGS) -jar $(BENCH_JAR) $(BENCH_ARGS)
 
 ## bench-compare: builds, then compares ringwire's echo (epoll, io_uring) with a plain C epoll
