@@ -35,6 +35,7 @@ import org.jctools.queues.MpscUnboundedArrayQueue;
  */
 public abstract class AbstractEventLoop implements EventLoop {
     private static final VarHandle PARKED;
+    private static final VarHandle PRODUCERS;
     private static final int TASK_BUDGET = 1024;
     private static final int RUNNING = 0;
     private static final int STOPPING = 1;
@@ -43,6 +44,7 @@ public abstract class AbstractEventLoop implements EventLoop {
     static {
         try {
             PARKED = MethodHandles.lookup().findVarHandle(AbstractEventLoop.class, "parked", boolean.class);
+            PRODUCERS = MethodHandles.lookup().findVarHandle(AbstractEventLoop.class, "producers", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -61,6 +63,9 @@ public abstract class AbstractEventLoop implements EventLoop {
     /** Held in a field: a method reference evaluated in the loop body would allocate per iteration. */
     private final Consumer<Throwable> taskFailureReporter = this::reportTaskFailure;
     private volatile boolean parked;
+    /** Threads inside {@link #execute} right now; see there. */
+    @SuppressWarnings("unused")
+    private volatile int producers;
     private volatile int state = RUNNING;
     /** {@link System#nanoTime()} as of the end of the last wait; cheap "now" for the loop thread. */
     protected long now = System.nanoTime();
@@ -128,12 +133,23 @@ public abstract class AbstractEventLoop implements EventLoop {
         return Thread.currentThread() == thread;
     }
 
+    /**
+     * Every task is either run or rejected, never lost. A producer announces itself in
+     * {@link #producers} before it reads the state, and the stopping loop, after storing STOPPED,
+     * waits for the count to reach zero before its final drain: a producer that saw the loop
+     * running has offered by then, and one that comes later sees STOPPED and is rejected.
+     */
     @Override
     public final void execute(Runnable task) {
-        if (state == STOPPED) {
-            throw new RejectedExecutionException(name() + " has stopped");
+        PRODUCERS.getAndAdd(this, 1);
+        try {
+            if (state == STOPPED) {
+                throw new RejectedExecutionException(name() + " has stopped");
+            }
+            tasks.offer(task);
+        } finally {
+            PRODUCERS.getAndAdd(this, -1);
         }
-        tasks.offer(task);
         if (!inEventLoop() && (boolean) PARKED.compareAndSet(this, true, false)) {
             wakeupNative();
         }
@@ -195,6 +211,9 @@ public abstract class AbstractEventLoop implements EventLoop {
             LOG.log(System.Logger.Level.ERROR, name() + " failed; closing its connections", e);
         } finally {
             state = STOPPED;
+            while ((int) PRODUCERS.getVolatile(this) != 0) {
+                Thread.onSpinWait(); // a producer between its state check and its offer: nanoseconds
+            }
             try {
                 runTasks(Integer.MAX_VALUE);
                 closeAll();
