@@ -21,8 +21,12 @@ public final class ResourceLimits {
 
     public static Limit get(int resource) throws IOException {
         UnsafeBuffer out = new UnsafeBuffer(ByteBuffer.allocateDirect(16));
-        Errors.check("getrlimit", null, Native.getrlimit(resource, out.addressOffset()));
-        return new Limit(out.getLong(0), out.getLong(8));
+        try {
+            Errors.check("getrlimit", null, Native.getrlimit(resource, out.addressOffset()));
+            return new Limit(out.getLong(0), out.getLong(8));
+        } finally {
+            org.agrona.BufferUtil.free(out);
+        }
     }
 
     /** Sets the limits; raising the hard limit needs CAP_SYS_RESOURCE. */

@@ -19,6 +19,16 @@ public final class Sockets {
     private Sockets() {
     }
 
+    /**
+     * Frees the calling thread's scratch memory, if it has any. Loop threads call it as they end,
+     * so a group's shutdown gives back all its native memory at once, not when the GC gets to it.
+     */
+    public static void releaseScratch() {
+        UnsafeBuffer b = SCRATCH.get();
+        SCRATCH.remove();
+        org.agrona.BufferUtil.free(b);
+    }
+
     /** The calling thread's scratch memory, at least {@link SockAddr#CAPACITY} bytes. */
     public static UnsafeBuffer scratch() {
         return SCRATCH.get();

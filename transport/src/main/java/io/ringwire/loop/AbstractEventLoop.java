@@ -223,6 +223,7 @@ public abstract class AbstractEventLoop implements EventLoop {
                 timers.clear();
                 closeResources();
                 chunkPool.close();
+                io.ringwire.internal.Sockets.releaseScratch();
                 terminated.countDown();
             }
         }

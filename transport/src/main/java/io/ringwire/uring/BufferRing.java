@@ -4,6 +4,7 @@ import io.ringwire.internal.Errors;
 import io.ringwire.internal.Native;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -85,10 +86,14 @@ final class BufferRing {
 
     private int registerWithKernel() {
         UnsafeBuffer reg = new UnsafeBuffer(ByteBuffer.allocateDirect(Uring.SIZEOF_BUF_REG));
-        reg.putLong(Uring.BUF_REG_RING_ADDR, ringAddress);
-        reg.putInt(Uring.BUF_REG_RING_ENTRIES, entries);
-        reg.putShort(Uring.BUF_REG_BGID, (short) groupId);
-        return ring.register(Uring.REGISTER_PBUF_RING, reg.addressOffset(), 1);
+        try {
+            reg.putLong(Uring.BUF_REG_RING_ADDR, ringAddress);
+            reg.putInt(Uring.BUF_REG_RING_ENTRIES, entries);
+            reg.putShort(Uring.BUF_REG_BGID, (short) groupId);
+            return ring.register(Uring.REGISTER_PBUF_RING, reg.addressOffset(), 1);
+        } finally {
+            BufferUtil.free(reg);
+        }
     }
 
     /** Native address of buffer {@code bid}. */
@@ -127,8 +132,12 @@ final class BufferRing {
         }
         closed = true;
         UnsafeBuffer reg = new UnsafeBuffer(ByteBuffer.allocateDirect(Uring.SIZEOF_BUF_REG));
-        reg.putShort(Uring.BUF_REG_BGID, (short) groupId);
-        ring.register(Uring.UNREGISTER_PBUF_RING, reg.addressOffset(), 1);
+        try {
+            reg.putShort(Uring.BUF_REG_BGID, (short) groupId);
+            ring.register(Uring.UNREGISTER_PBUF_RING, reg.addressOffset(), 1);
+        } finally {
+            BufferUtil.free(reg);
+        }
         unmap();
     }
 

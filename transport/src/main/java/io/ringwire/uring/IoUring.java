@@ -131,6 +131,15 @@ public final class IoUring implements AutoCloseable {
             flags |= f;
         }
         UnsafeBuffer params = new UnsafeBuffer(ByteBuffer.allocateDirect(Uring.SIZEOF_PARAMS));
+        try {
+            return create(sqEntries, cqEntries, flagsNewestFirst, flags, params);
+        } finally {
+            org.agrona.BufferUtil.free(params);
+        }
+    }
+
+    private static IoUring create(int sqEntries, int cqEntries, int[] flagsNewestFirst, int flags,
+                                  UnsafeBuffer params) throws IOException {
         for (int drop = 0; ; drop++) {
             params.setMemory(0, Uring.SIZEOF_PARAMS, (byte) 0);
             params.putInt(Uring.PARAMS_FLAGS, flags);

@@ -54,6 +54,15 @@ public final class IoUringProbe {
     }
 
     private static Result run() {
+        UnsafeBuffer probe = new UnsafeBuffer(ByteBuffer.allocateDirect(Uring.SIZEOF_PROBE + 256 * Uring.SIZEOF_PROBE_OP));
+        try {
+            return run(probe);
+        } finally {
+            org.agrona.BufferUtil.free(probe);
+        }
+    }
+
+    private static Result run(UnsafeBuffer probe) {
         String sysctl = readSysctl();
         IoUring ring;
         try {
@@ -65,8 +74,6 @@ public final class IoUringProbe {
             List<String> flags = setupFlagNames(ring.setupFlags);
             List<String> supported = new ArrayList<>();
             List<String> missing = new ArrayList<>();
-            UnsafeBuffer probe = new UnsafeBuffer(ByteBuffer.allocateDirect(
-                    Uring.SIZEOF_PROBE + 256 * Uring.SIZEOF_PROBE_OP));
             int r = ring.register(Uring.REGISTER_PROBE, probe.addressOffset(), 256);
             if (r < 0) {
                 return new Result(false, Errors.describe("io_uring_register PROBE", null, -r)

@@ -65,6 +65,7 @@ final class UringConnection extends AbstractConnection implements UringHandle {
     }
 
     private void onConnect(int res) {
+        org.agrona.BufferUtil.free(connectAddress); // the kernel has finished reading it
         connectAddress = null;
         if (closed) {
             return;

@@ -292,6 +292,10 @@ public final class UringEventLoop extends AbstractEventLoop {
         if (eventFd >= 0) {
             Native.close(eventFd);
         }
+        if (wakeBuffer != null) {
+            org.agrona.BufferUtil.free(wakeBuffer);
+            org.agrona.BufferUtil.free(timespec);
+        }
         for (IovecArray iov; (iov = iovecPool.pollFirst()) != null; ) {
             iov.close();
         }
