@@ -36,6 +36,8 @@ public interface ConnectionHandler {
      * The queued outbound bytes crossed a watermark: {@code writable} is false above the high
      * watermark and becomes true again once they drain below the low one. A handler that produces
      * data should stop while not writable, for example with {@link Connection#setAutoRead(boolean)}.
+     * A crossing caused by a write inside another method of this handler is reported after that
+     * method returns, never from within it; a crossing undone meanwhile is not reported.
      */
     default void onWritabilityChanged(Connection connection, boolean writable) {
     }

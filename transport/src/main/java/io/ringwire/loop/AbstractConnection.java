@@ -68,6 +68,10 @@ public abstract class AbstractConnection implements Connection {
     private boolean outputShutdown;
     private boolean closeWhenFlushed;
     private boolean writableState = true;
+    /** What the handler last heard of writability; see {@link #notifyWritability()}. */
+    private boolean notifiedWritable = true;
+    /** Handler methods of this connection on the stack right now. */
+    private int inHandler;
     private long lastActivity;
     private Cancellable idleTimer;
 
@@ -154,11 +158,15 @@ public abstract class AbstractConnection implements Connection {
         lastActivity = loop.nanoTime();
         loop.stats().connectionsOpened++;
         scheduleIdleCheck(config.idleTimeout().toNanos());
+        inHandler++;
         try {
             handler.onOpen(this);
         } catch (Throwable t) {
             handlerFailed(t);
+        } finally {
+            inHandler--;
         }
+        notifyWritability();
         CompletableFuture<Connection> f = connectFuture;
         connectFuture = null;
         if (f != null && !closed) {
@@ -175,11 +183,15 @@ public abstract class AbstractConnection implements Connection {
     protected final boolean deliver(DirectBuffer data, int offset, int length) {
         loop.stats().bytesRead += length;
         lastActivity = loop.nanoTime();
+        inHandler++;
         try {
             handler.onData(this, data, offset, length);
         } catch (Throwable t) {
             handlerFailed(t);
+        } finally {
+            inHandler--;
         }
+        notifyWritability();
         return !closed;
     }
 
@@ -189,12 +201,16 @@ public abstract class AbstractConnection implements Connection {
             return;
         }
         inputShutdown = true;
+        inHandler++;
         try {
             handler.onInputShutdown(this);
         } catch (Throwable t) {
             handlerFailed(t);
             return;
+        } finally {
+            inHandler--;
         }
+        notifyWritability();
         closeIfBothShut();
     }
 
@@ -323,10 +339,27 @@ public abstract class AbstractConnection implements Connection {
     private void setWritable(boolean value) {
         writableState = value;
         writable = value;
-        try {
-            handler.onWritabilityChanged(this, value);
-        } catch (Throwable t) {
-            handlerFailed(t);
+        notifyWritability();
+    }
+
+    /**
+     * Tells the handler that writability changed, but never from inside one of its own methods:
+     * a write or flush in {@code onData} that crosses a watermark is reported once {@code onData}
+     * has returned, so handler methods run one at a time, as {@link ConnectionHandler} promises.
+     * Changes that cancel out meanwhile (unwritable, then drained) are not reported at all.
+     */
+    private void notifyWritability() {
+        while (inHandler == 0 && !closed && notifiedWritable != writableState) {
+            boolean value = writableState;
+            notifiedWritable = value;
+            inHandler++;
+            try {
+                handler.onWritabilityChanged(this, value);
+            } catch (Throwable t) {
+                handlerFailed(t);
+            } finally {
+                inHandler--;
+            }
         }
     }
 
