@@ -44,7 +44,8 @@ public interface ConnectionHandler {
 
     /**
      * The connection failed: a reset, a broken pipe, a timeout, or an exception this handler threw.
-     * {@link #onClose} follows.
+     * {@link #onClose} follows. One exception: a {@link Connection#setOption} called from another
+     * thread that the kernel refuses is reported here too, and the connection stays open.
      */
     default void onError(Connection connection, Throwable cause) {
     }
