@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
-"""Compares echo servers side by side on loopback: ringwire's epoll and io_uring backends against
-a plain C epoll server. Run it through bench/compare/run.sh (which builds what it needs); see
-bench/README.md for the method and how to read the tables.
+"""Compares servers side by side on loopback: ringwire's epoll and io_uring backends against a
+plain C epoll server and Netty 4.2 (epoll and io_uring transports) as echo servers, then ringwire's
+`http` against Netty's HttpServerCodec on GET /plaintext, driven by wrk. Run it through
+bench/compare/run.sh (which builds what it needs); see bench/README.md for the method and how to
+read the tables.
 
 Each server is pinned to CPU 0 and the load generator to CPU 1. Runs of one scenario are
 interleaved across the servers, the starting server rotating each round, and every figure is a
@@ -13,6 +15,7 @@ import argparse
 import datetime
 import json
 import os
+import re
 import resource
 import subprocess
 import sys
@@ -29,6 +32,8 @@ SERVER_CPU, LOADGEN_CPU = 0, 1
 NOISE_LIMIT = 0.20          # CPUs' worth of foreign work during a run that makes it noisy
 MAX_ATTEMPTS = 8            # of one run, while it stays noisy and the waiting budget lasts
 SIZE = 128
+WRK_CONNS, WRK_THREADS = 256, 1
+HTTP_PATH = "/plaintext"
 
 
 @dataclass
@@ -48,11 +53,16 @@ SCENARIOS = [
 PROFILES = {
     # runs per peer and scenario, measured seconds, warm-up seconds per run, server warm-up,
     # fixed-rate runs and seconds, strace seconds, idle connections, seconds that retries may use
+    # http_runs / http_secs: wrk runs per HTTP peer and their length (-d); http_warmup: one
+    # unrecorded wrk run per HTTP server first. extras: the strace and idle-memory phases.
     "full": dict(runs=5, secs=3, warmup=1, server_warmup=5, rate_runs=3, rate_secs=5,
-                 strace_secs=3, idle_conns=10000, retry_budget=180),
-    "quick": dict(runs=2, secs=1.5, warmup=0.5, server_warmup=2, rate_runs=1, rate_secs=2,
-                  strace_secs=2, idle_conns=10000, retry_budget=10),
+                 strace_secs=3, idle_conns=10000, retry_budget=180, extras=True,
+                 http_runs=5, http_secs=5, http_warmup=5),
+    "quick": dict(runs=2, secs=1, warmup=0.5, server_warmup=2, rate_runs=1, rate_secs=2,
+                  strace_secs=2, idle_conns=10000, retry_budget=10, extras=False,
+                  http_runs=3, http_secs=3, http_warmup=4),
 }
+WRK_UNITS = {"us": 1.0, "ms": 1000.0, "s": 1e6, "m": 60e6}
 STRACE_RATE = 5000          # req/s while strace is attached: low enough for a traced JVM
 IDLE_SRC_ADDRS = 4          # 127.0.0.1-4 as sources, so 10,000 connections never run out of ports
 
@@ -98,14 +108,35 @@ class Runner:
         """Runs the load generator pinned to LOADGEN_CPU once, with the noise accounting."""
         argv = ["taskset", "-c", str(LOADGEN_CPU), LOADGEN, "--port", str(server.port),
                 "--stat-pid", str(server.pid)] + [str(a) for a in args]
+        return self._client(server, argv, timeout, lambda out: parse_kv(out[-1]) if out else {})
+
+    def wrk(self, server, args, timeout):
+        """Runs wrk pinned to LOADGEN_CPU once (args: the duration in s), with the noise accounting."""
+        secs = args[0]
+        argv = ["taskset", "-c", str(LOADGEN_CPU), "wrk", f"-t{WRK_THREADS}", f"-c{WRK_CONNS}", f"-d{secs}s",
+                "--latency", f"http://127.0.0.1:{server.port}{HTTP_PATH}"]
+        return self._client(server, argv, timeout, parse_wrk)
+
+    def _client(self, server, argv, timeout, parse):
         peers_cpu0 = sum(probes.proc_cpu_s(s.pid) for s in self.servers)
+        srv0 = probes.proc_cpu_s(server.pid)
         busy0, kids0, load0, t0 = probes.system_busy_s(), children_cpu_s(), probes.loadavg(), time.monotonic()
         proc = subprocess.run(argv, capture_output=True, text=True, timeout=timeout)
         wall = time.monotonic() - t0
+        srv_cpu_s = probes.proc_cpu_s(server.pid) - srv0
         foreign = (probes.system_busy_s() - busy0 - (children_cpu_s() - kids0)
                    - (sum(probes.proc_cpu_s(s.pid) for s in self.servers) - peers_cpu0)) / wall
         lines = proc.stdout.strip().splitlines()
-        rec = parse_kv(lines[-1]) if lines else {}
+        rec = parse(lines)
+        if parse is parse_wrk:
+            # wrk has no CPU fields: the server's share over the whole run (connect included).
+            rec["srv_cpu"] = round(srv_cpu_s / wall, 2)
+            if rec.get("requests"):
+                rec["srv_cpu_us_per_req"] = round(srv_cpu_s * 1e6 / rec["requests"], 2)
+            # A wrong answer, a failed connect or no result at all fails the run; read/write
+            # errors and timeouts are kept in the record (socket_errors) but do not.
+            if rec.get("non2xx") or rec.get("connect_errors") or "rps" not in rec:
+                proc = subprocess.CompletedProcess(proc.args, proc.returncode or 1, proc.stdout, proc.stderr)
         rec.update(peer=server.spec.name, exit=proc.returncode, foreign_cpus=round(max(foreign, 0.0), 3),
                    loadavg_before=load0, loadavg_after=probes.loadavg(), wall_s=round(wall, 2))
         if proc.returncode != 0:
@@ -134,12 +165,13 @@ class Runner:
                     f"{self.retry_left:.0f} s of the budget for waiting and retries left)")
                 logged = True
 
-    def measured(self, kind, label, server, args, timeout):
+    def measured(self, kind, label, server, args, timeout, client=None):
         """One measured run; redone while it was noisy and the retry budget lasts."""
+        client = client or self.loadgen
         for attempt in range(1, MAX_ATTEMPTS + 1):
             self.wait_quiet()
             t0 = time.monotonic()
-            rec = self.loadgen(server, args, timeout)
+            rec = client(server, args, timeout)
             rec.update(kind=kind, scenario=label, attempt=attempt)
             rec["noisy"] = rec["foreign_cpus"] > NOISE_LIMIT
             retry = rec["noisy"] and self.retry_left > 0 and attempt < MAX_ATTEMPTS and rec["exit"] == 0
@@ -265,13 +297,60 @@ class Runner:
         codes = {}
         for server in self.servers:
             codes[server.spec.name] = server.stop()
+        self.servers = []
         return codes
+
+    def http(self, ringwire_root):
+        """ringwire http against Netty http on GET /plaintext, wrk -t1 -c256, interleaved rounds."""
+        for spec in peers.http_peer_specs(ringwire_root):
+            server = peers.start(spec, SERVER_CPU, self.out_dir, tag="http-")
+            log(f"started http {spec.name}: pid {server.pid}, port {server.port}, backend={server.backend}")
+            self.servers.append(server)
+        secs = self.p["http_warmup"]
+        log(f"http: warming up every server with {secs} s of wrk (JIT), not recorded")
+        for server in self.servers:
+            self.wrk(server, [secs], secs + 30)
+        label = f"http {HTTP_PATH}, wrk -t{WRK_THREADS} -c{WRK_CONNS}"
+        log(f"{label}: {self.p['http_runs']} rounds of {self.p['http_secs']} s per server")
+        results = {}
+        for r in range(self.p["http_runs"]):
+            for server in self.rotation(r):
+                rec = self.measured("http", label, server, [self.p["http_secs"]], self.p["http_secs"] + 60,
+                                    client=self.wrk)
+                results.setdefault(server.spec.name, []).append(rec)
+                log(f"  {server.spec.name:14} rps={rec.get('rps')} p99_us={rec.get('p99_us')} "
+                    f"srv_cpu={rec.get('srv_cpu')} foreign={rec['foreign_cpus']}")
+        return results
+
+
+def parse_wrk(lines):
+    """Requests/sec, the latency percentiles (µs), requests and errors from wrk --latency."""
+    rec = {}
+    for line in lines:
+        t = line.strip()
+        m = re.match(r"^(50|75|90|99)%\s+([\d.]+)(us|ms|s|m)$", t)
+        if m:
+            rec[f"p{m.group(1)}_us"] = round(float(m.group(2)) * WRK_UNITS[m.group(3)], 1)
+        elif t.startswith("Requests/sec:"):
+            rec["rps"] = float(t.split()[1])
+        elif m := re.match(r"^(\d+) requests in ([\d.]+)(us|ms|s|m)", t):
+            rec["requests"] = int(m.group(1))
+        elif t.startswith("Socket errors:"):
+            counts = dict(re.findall(r"(\w+) (\d+)", t))
+            rec["socket_errors"] = sum(int(x) for x in counts.values())
+            rec["connect_errors"] = int(counts.get("connect", 0))
+        elif t.startswith("Non-2xx or 3xx responses:"):
+            rec["non2xx"] = int(t.split(":")[1])
+    return rec
 
 
 def main():
     ap = argparse.ArgumentParser(description="Compares ringwire's echo server (epoll, io_uring) with a "
                                              "plain C epoll server on loopback. See bench/README.md.")
-    ap.add_argument("--quick", action="store_true", help="a short run (under 2 minutes), for a first look")
+    ap.add_argument("--quick", action="store_true",
+                    help="a short run (about 3 minutes; no strace or idle-memory phase), for a first look")
+    ap.add_argument("--only", choices=("echo", "http"), default=None,
+                    help="run only the echo comparison or only the HTTP one")
     ap.add_argument("--rate", type=int, default=0, help="the fixed rate in req/s (default: half the slowest peak)")
     ap.add_argument("--wait-budget", type=float, default=None,
                     help="seconds the run may spend waiting out other processes' load and redoing noisy "
@@ -297,24 +376,34 @@ def main():
         info["cli_jar_sha256"] = peers.snapshot(ROOT, snap)
         info["cli_jar_built"] = datetime.datetime.fromtimestamp(
             os.path.getmtime(os.path.join(ROOT, "cli", "target", "ringwire-cli.jar"))).isoformat(timespec="seconds")
-        runner.start_servers(snap)
-        info["backends"] = {s.spec.name: s.backend for s in runner.servers}
-        runner.warm_up()
-        closed = runner.closed_loop()
-        rate = runner.pick_rate(closed)
-        fixed = runner.fixed_rate_runs(rate)
-        strace = runner.syscalls()
-        memory = runner.idle_memory()
+        closed, fixed, strace, memory, rate, http = {}, {}, {}, {}, None, {}
+        if args.only != "http":
+            runner.start_servers(snap)
+            info["backends"] = {s.spec.name: s.backend for s in runner.servers}
+            runner.warm_up()
+            closed = runner.closed_loop()
+            rate = runner.pick_rate(closed)
+            fixed = runner.fixed_rate_runs(rate)
+            if profile["extras"]:
+                strace = runner.syscalls()
+                memory = runner.idle_memory()
+            info["server_exit_codes"] = runner.stop_servers()
+        if args.only != "echo":
+            http = runner.http(snap)
+            info["http_backends"] = {s.spec.name: s.backend for s in runner.servers}
+            info["http_server_exit_codes"] = runner.stop_servers()
     finally:
-        info["server_exit_codes"] = runner.stop_servers()
+        runner.stop_servers()
         runner.raw.close()
     info.update(loadavg_end=probes.loadavg(), duration_s=round(time.monotonic() - t0),
                 discarded_runs=runner.discarded, wait_budget_left_s=round(max(runner.retry_left, 0)))
 
     with open(os.path.join(out_dir, "machine.json"), "w") as f:
         json.dump(info, f, indent=2)
-    summary = report.summarize(SCENARIOS, [s.spec.name for s in runner.servers], closed, rate, fixed,
-                               strace, memory)
+    echo_names = [p.name for p in peers.peer_specs(ROOT, snap)] if args.only != "http" else []
+    http_names = [p.name for p in peers.http_peer_specs(snap)] if args.only != "echo" else []
+    summary = report.summarize(SCENARIOS, echo_names, closed, rate, fixed, strace, memory)
+    summary["http"] = report.summarize_http(http_names, http)
     with open(os.path.join(out_dir, "summary.json"), "w") as f:
         json.dump(summary, f, indent=2)
     table = report.markdown(info, summary, profile, NOISE_LIMIT)
@@ -325,6 +414,7 @@ def main():
     failed = [r for runs in closed.values() for r in runs if r.get("exit") != 0]
     failed += [r for runs in fixed.values() for r in runs if r.get("exit") != 0]
     failed += [r for r in memory.values() if r.get("exit") != 0]
+    failed += [r for runs in http.values() for r in runs if r.get("exit") != 0]
     return 1 if failed else 0
 
 

@@ -2,7 +2,7 @@
 its ready line, and stop it.
 
 Every peer prints the ready line of the CLI contract as its first line on stdout:
-``listening echo HOST:PORT backend=B threads=N``.
+``listening echo|http HOST:PORT backend=B threads=N``.
 """
 
 import hashlib
@@ -15,7 +15,7 @@ import subprocess
 import time
 from dataclasses import dataclass, field
 
-READY = re.compile(r"^listening echo (\S+):(\d+) backend=(\S+) threads=(\d+)$")
+READY = re.compile(r"^listening (?:echo|http) (\S+):(\d+) backend=(\S+) threads=(\d+)$")
 
 
 @dataclass
@@ -25,29 +25,65 @@ class PeerSpec:
     java: bool = False
 
 
+BENCH_JAR = "bench/target/benchmarks.jar"     # carries io.ringwire.bench.peers.NettyServer and Netty
+
+
+def java_argv(ringwire_root):
+    """The java command with the flags that keep a JVM on JDK 23+ free of warnings, as bin/ringwire."""
+    find_jdk = os.path.join(ringwire_root, "bin", "find-jdk")
+    jdk = subprocess.run([find_jdk], capture_output=True, text=True, check=True).stdout.strip()
+    feature = int(subprocess.run([find_jdk, "--feature"], capture_output=True, text=True, check=True).stdout.strip())
+    flags = ["--enable-native-access=ALL-UNNAMED"]
+    if feature >= 23:
+        flags.append("--sun-misc-unsafe-memory-access=allow")
+    return [os.path.join(jdk, "bin", "java")] + flags
+
+
+def netty_spec(name, ringwire_root, mode, transport):
+    return PeerSpec(name, java_argv(ringwire_root) + [
+        "-cp", os.path.join(ringwire_root, BENCH_JAR), "io.ringwire.bench.peers.NettyServer",
+        "--mode", mode, "--transport", transport, "--port", "0"], java=True)
+
+
 def snapshot(root, dest):
-    """Copies bin/ringwire, bin/find-jdk and the CLI jar (which carries libringwire.so) to
-    `dest`, laid out as in the tree, and returns the jar's sha256.
+    """Copies bin/ringwire, bin/find-jdk, the CLI jar (which carries libringwire.so) and the
+    bench jar (the Netty peers) to `dest`, laid out as in the tree, and returns the CLI jar's
+    sha256.
 
     Other work may rebuild cli/target while a comparison runs; the servers start from this
     copy, so every run of one comparison measures the same build, with the real launcher.
     """
     os.makedirs(os.path.join(dest, "bin"), exist_ok=True)
     os.makedirs(os.path.join(dest, "cli", "target"), exist_ok=True)
-    for rel in ("bin/ringwire", "bin/find-jdk", "cli/target/ringwire-cli.jar"):
+    os.makedirs(os.path.join(dest, "bench", "target"), exist_ok=True)
+    for rel in ("bin/ringwire", "bin/find-jdk", "cli/target/ringwire-cli.jar", BENCH_JAR):
         shutil.copy2(os.path.join(root, rel), os.path.join(dest, rel))
     with open(os.path.join(dest, "cli", "target", "ringwire-cli.jar"), "rb") as f:
         return hashlib.sha256(f.read()).hexdigest()
 
 
 def peer_specs(root, ringwire_root):
-    """The peers in table order: the C reference first, then ringwire's two backends.
+    """The echo peers in table order: the C reference first, then ringwire's two backends, then
+    Netty 4.2's epoll and io_uring transports (bench/src/.../peers/NettyServer.java).
     `ringwire_root` holds bin/ringwire and its jar (the tree itself, or a snapshot of it)."""
     ringwire = os.path.join(ringwire_root, "bin", "ringwire")
     return [
         PeerSpec("c", [os.path.join(root, "bench", "cserver", "build", "echo_server"), "--port", "0"]),
         PeerSpec("epoll", [ringwire, "echo", "--backend", "epoll", "--port", "0"], java=True),
         PeerSpec("io_uring", [ringwire, "echo", "--backend", "io_uring", "--port", "0"], java=True),
+        netty_spec("netty-epoll", ringwire_root, "echo", "epoll"),
+        netty_spec("netty-io_uring", ringwire_root, "echo", "io_uring"),
+    ]
+
+
+def http_peer_specs(ringwire_root):
+    """The HTTP /plaintext peers: ringwire's two backends, then Netty's (HttpServerCodec)."""
+    ringwire = os.path.join(ringwire_root, "bin", "ringwire")
+    return [
+        PeerSpec("epoll", [ringwire, "http", "--backend", "epoll", "--port", "0"], java=True),
+        PeerSpec("io_uring", [ringwire, "http", "--backend", "io_uring", "--port", "0"], java=True),
+        netty_spec("netty-epoll", ringwire_root, "http", "epoll"),
+        netty_spec("netty-io_uring", ringwire_root, "http", "io_uring"),
     ]
 
 
@@ -81,9 +117,9 @@ class Server:
         return self.proc.returncode
 
 
-def start(spec, cpu, log_dir, timeout=60):
+def start(spec, cpu, log_dir, timeout=60, tag=""):
     """Starts a peer pinned to `cpu` and waits for its ready line (at most `timeout` seconds)."""
-    log_path = os.path.join(log_dir, f"server-{spec.name}.log")
+    log_path = os.path.join(log_dir, f"server-{tag}{spec.name}.log")
     log = open(log_path, "w")
     proc = subprocess.Popen(["taskset", "-c", str(cpu)] + spec.argv, stdout=subprocess.PIPE,
                             stderr=log, stdin=subprocess.DEVNULL)
