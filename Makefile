@@ -66,7 +66,7 @@ bench-jmh: build
 	$(JAVA_HOME)/bin/java $(JVM_FLAGS) -jar $(BENCH_JAR) $(BENCH_ARGS)
 
 ## bench-compare: builds, then compares ringwire's echo (epoll, io_uring) with a plain C epoll
-## server under bench/loadgen: 6 to 10 minutes (COMPARE_ARGS=--quick: under 2). See bench/README.md.
+## server and Netty peers (bench/loadgen, wrk): about 15 minutes (COMPARE_ARGS=--quick: about 3). See bench/README.md.
 bench-compare: build
 	$(MAKE) -s -C bench/loadgen
 	$(MAKE) -s -C bench/cserver
