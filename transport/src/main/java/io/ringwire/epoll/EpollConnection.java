@@ -6,6 +6,7 @@ import io.ringwire.internal.Errno;
 import io.ringwire.internal.Errors;
 import io.ringwire.internal.Linux;
 import io.ringwire.internal.Native;
+import io.ringwire.internal.Sockets;
 import io.ringwire.loop.AbstractConnection;
 import io.ringwire.loop.ServerHooks;
 import java.net.InetSocketAddress;
@@ -86,6 +87,17 @@ final class EpollConnection extends AbstractConnection {
                 }
             }
         }
+    }
+
+    @Override
+    protected void startConnect() {
+        int r = Sockets.startConnect(fd, remote);
+        if (r == 0) {
+            established();
+        } else if (r != -Errno.EINPROGRESS && r != -Errno.EINTR) {
+            closeNow(Errors.newException("connect", remote, r));
+        }
+        // In progress (an interrupted connect goes on in the kernel too): EPOLLOUT brings the outcome.
     }
 
     private void finishConnect(int events) {

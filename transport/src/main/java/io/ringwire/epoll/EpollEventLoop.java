@@ -4,23 +4,17 @@ import io.ringwire.ConnectionConfig;
 import io.ringwire.ConnectionHandler;
 import io.ringwire.WaitStrategy;
 import io.ringwire.buffer.IovecArray;
-import io.ringwire.internal.Errno;
 import io.ringwire.internal.Errors;
 import io.ringwire.internal.Linux;
 import io.ringwire.internal.Native;
-import io.ringwire.internal.Sockets;
 import io.ringwire.loop.AbstractEventLoop;
 import io.ringwire.loop.SlotTable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
-import io.ringwire.Connection;
 
 /**
  * An event loop over edge-triggered epoll.
@@ -215,32 +209,8 @@ public final class EpollEventLoop extends AbstractEventLoop {
     }
 
     @Override
-    public CompletableFuture<Connection> connect(InetSocketAddress remote, ConnectionHandler handler,
-                                                 ConnectionConfig config, Duration timeout) {
-        CompletableFuture<Connection> future = new CompletableFuture<>();
-        execute(() -> startConnect(remote, handler, config, timeout, future));
-        return future;
-    }
-
-    private void startConnect(InetSocketAddress remote, ConnectionHandler handler, ConnectionConfig config,
-                              Duration timeout, CompletableFuture<Connection> future) {
-        EpollConnection c;
-        try {
-            int fd = Sockets.openClient(remote, config.options());
-            c = newConnection(fd, handler, config, null, remote);
-        } catch (IOException | RuntimeException e) {
-            future.completeExceptionally(e);
-            return;
-        }
-        int r = Sockets.startConnect(c.handle.fd, remote);
-        if (r == 0) {
-            c.connectedAtOnce(future);
-        } else if (r == -Errno.EINPROGRESS || r == -Errno.EINTR) {
-            // An interrupted connect goes on in the kernel: wait for its outcome like any other.
-            c.beginConnect(future, timeout.isZero() ? null
-                    : schedule(c::connectTimedOut, timeout.toNanos(), TimeUnit.NANOSECONDS), timeout);
-        } else {
-            c.connectFailed(future, Errors.newException("connect", remote, r));
-        }
+    protected EpollConnection newClientConnection(int fd, ConnectionHandler handler, ConnectionConfig config,
+                                                  InetSocketAddress remote) throws IOException {
+        return newConnection(fd, handler, config, null, remote);
     }
 }

@@ -120,24 +120,23 @@ public abstract class AbstractConnection implements Connection {
 
     // ---- opening ----
 
-    /** A client connect is in progress; {@code timer} (may be null) fires {@link #connectTimedOut}. */
-    public final void beginConnect(CompletableFuture<Connection> future, Cancellable timer, Duration timeout) {
+    /**
+     * Starts the connect to {@link #remote}. The backend calls {@link #established()} when it
+     * succeeds, or {@link #closeNow} with the error when it fails; the future and the timer are
+     * already set up by the loop.
+     */
+    protected abstract void startConnect();
+
+    /**
+     * A client connect: {@code timer} (may be null) fires {@link #connectTimedOut}, and
+     * {@code future} completes on {@link #established} or fails on {@link #closeNow}.
+     */
+    final void beginConnect(CompletableFuture<Connection> future, Cancellable timer, Duration timeout) {
         connecting = true;
         connectFuture = future;
         connectTimer = timer;
         connectTimeout = timeout;
-    }
-
-    /** A connect that completes at once: the future completes on {@link #established}. */
-    public final void connectedAtOnce(CompletableFuture<Connection> future) {
-        connectFuture = future;
-        established();
-    }
-
-    /** A connect that failed before it started: the future fails, the handler hears nothing. */
-    public final void connectFailed(CompletableFuture<Connection> future, Throwable cause) {
-        connectFuture = future;
-        closeNow(cause);
+        startConnect();
     }
 
     public final void connectTimedOut() {

@@ -6,6 +6,7 @@ import io.ringwire.ConnectionHandler;
 import io.ringwire.EventLoop;
 import io.ringwire.WaitStrategy;
 import io.ringwire.buffer.ChunkPool;
+import io.ringwire.internal.Sockets;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.lang.invoke.MethodHandles;
@@ -272,9 +273,26 @@ public abstract class AbstractEventLoop implements EventLoop {
      * Starts a client connection from this loop; the future completes on this loop's thread.
      * See {@link io.ringwire.EventLoopGroup#connect} for the contract.
      */
-    public abstract CompletableFuture<Connection> connect(
-            InetSocketAddress remote, ConnectionHandler handler,
-            ConnectionConfig config, Duration timeout);
+    public final CompletableFuture<Connection> connect(InetSocketAddress remote, ConnectionHandler handler,
+                                                       ConnectionConfig config, Duration timeout) {
+        CompletableFuture<Connection> future = new CompletableFuture<>();
+        execute(() -> {
+            AbstractConnection c;
+            try {
+                c = newClientConnection(Sockets.openClient(remote, config.options()), handler, config, remote);
+            } catch (IOException | RuntimeException e) {
+                future.completeExceptionally(e);
+                return;
+            }
+            c.beginConnect(future, timeout.isZero() ? null
+                    : schedule(c::connectTimedOut, timeout.toNanos(), TimeUnit.NANOSECONDS), timeout);
+        });
+        return future;
+    }
+
+    /** Wraps (and registers) a client socket; the loop then starts its connect. Loop thread. */
+    protected abstract AbstractConnection newClientConnection(int fd, ConnectionHandler handler, ConnectionConfig config,
+                                                              InetSocketAddress remote) throws IOException;
 
     /** Waits up to {@code timeoutMillis} (-1 = no limit, 0 = poll) for I/O and dispatches it. */
     protected abstract void pollIo(int timeoutMillis);

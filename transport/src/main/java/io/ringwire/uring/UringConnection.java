@@ -55,9 +55,10 @@ final class UringConnection extends AbstractConnection implements UringHandle {
 
     // ---- connect ----
 
-    void submitConnect(InetSocketAddress to) {
+    @Override
+    protected void startConnect() {
         connectAddress = new UnsafeBuffer(ByteBuffer.allocateDirect(SockAddr.CAPACITY));
-        int len = SockAddr.encode(to, connectAddress);
+        int len = SockAddr.encode(remote, connectAddress);
         int at = uring.sqe(Uring.OP_CONNECT, fd, UringEventLoop.OP_CONNECT, token);
         uring.sqes().putLong(at + Uring.SQE_ADDR, connectAddress.addressOffset());
         uring.sqes().putLong(at + Uring.SQE_OFF, len);

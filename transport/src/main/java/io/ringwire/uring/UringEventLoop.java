@@ -1,6 +1,5 @@
 package io.ringwire.uring;
 
-import io.ringwire.Connection;
 import io.ringwire.ConnectionConfig;
 import io.ringwire.ConnectionHandler;
 import io.ringwire.WaitStrategy;
@@ -8,16 +7,13 @@ import io.ringwire.buffer.IovecArray;
 import io.ringwire.internal.Errno;
 import io.ringwire.internal.Errors;
 import io.ringwire.internal.Native;
-import io.ringwire.internal.Sockets;
 import io.ringwire.loop.AbstractEventLoop;
 import io.ringwire.loop.ServerHooks;
 import io.ringwire.loop.SlotTable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -314,26 +310,9 @@ public final class UringEventLoop extends AbstractEventLoop {
     // ---- connections ----
 
     @Override
-    public CompletableFuture<Connection> connect(InetSocketAddress remote, ConnectionHandler handler,
-                                                 ConnectionConfig config, Duration timeout) {
-        CompletableFuture<Connection> future = new CompletableFuture<>();
-        execute(() -> startConnect(remote, handler, config, timeout, future));
-        return future;
-    }
-
-    private void startConnect(InetSocketAddress remote, ConnectionHandler handler, ConnectionConfig config,
-                              Duration timeout, CompletableFuture<Connection> future) {
-        UringConnection c;
-        try {
-            int fd = Sockets.openClient(remote, config.options());
-            c = new UringConnection(this, fd, handler, config, null, remote);
-        } catch (IOException | RuntimeException e) {
-            future.completeExceptionally(e);
-            return;
-        }
-        c.beginConnect(future, timeout.isZero() ? null
-                : schedule(c::connectTimedOut, timeout.toNanos(), TimeUnit.NANOSECONDS), timeout);
-        c.submitConnect(remote);
+    protected UringConnection newClientConnection(int fd, ConnectionHandler handler, ConnectionConfig config,
+                                                  InetSocketAddress remote) {
+        return new UringConnection(this, fd, handler, config, null, remote);
     }
 
     /** Wraps an accepted descriptor; the caller opens it. */
