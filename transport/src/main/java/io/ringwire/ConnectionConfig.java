@@ -1,5 +1,6 @@
 package io.ringwire;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -21,12 +22,14 @@ public final class ConnectionConfig {
     private final int highWatermark;
     private final int lowWatermark;
     private final Duration idleTimeout;
+    private final InetSocketAddress localAddress;
 
     private ConnectionConfig(Builder b) {
         this.options = Collections.unmodifiableMap(new LinkedHashMap<>(b.options));
         this.highWatermark = b.highWatermark;
         this.lowWatermark = b.lowWatermark;
         this.idleTimeout = b.idleTimeout;
+        this.localAddress = b.localAddress;
     }
 
     /** TCP_NODELAY on, default watermarks, no idle timeout. */
@@ -56,11 +59,17 @@ public final class ConnectionConfig {
         return idleTimeout;
     }
 
+    /** The local address a client socket binds before connecting; null (the default) lets the kernel choose. */
+    public InetSocketAddress localAddress() {
+        return localAddress;
+    }
+
     public static final class Builder {
         private final Map<SocketOption<?>, Object> options = new LinkedHashMap<>();
         private int highWatermark = DEFAULT_HIGH_WATERMARK;
         private int lowWatermark = DEFAULT_LOW_WATERMARK;
         private Duration idleTimeout = Duration.ZERO;
+        private InetSocketAddress localAddress;
 
         private Builder() {
             options.put(SocketOption.TCP_NODELAY, Boolean.TRUE);
@@ -87,6 +96,25 @@ public final class ConnectionConfig {
                 throw new IllegalArgumentException("idle timeout must not be negative: " + timeout);
             }
             this.idleTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Client connections bind {@code local} before connecting, to pick the source address
+         * (a given interface or alias). With port 0, {@link SocketOption#IP_BIND_ADDRESS_NO_PORT} is
+         * set too, so that the port is chosen at connect time and is not used up by the bind alone.
+         * Null restores the default (no bind). Servers ignore it.
+         */
+        public Builder localAddress(InetSocketAddress local) {
+            if (local != null && local.isUnresolved()) {
+                throw new IllegalArgumentException("local address must be resolved: " + local);
+            }
+            this.localAddress = local;
+            if (local != null && local.getPort() == 0 && SocketOption.IP_BIND_ADDRESS_NO_PORT.isSupported()) {
+                options.put(SocketOption.IP_BIND_ADDRESS_NO_PORT, Boolean.TRUE);
+            } else {
+                options.remove(SocketOption.IP_BIND_ADDRESS_NO_PORT);
+            }
             return this;
         }
 

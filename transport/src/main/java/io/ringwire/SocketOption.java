@@ -67,6 +67,21 @@ public final class SocketOption<T> {
     /** Bytes of unsent data above which the socket stops reporting writable. */
     public static final SocketOption<Integer> TCP_NOTSENT_LOWAT = integer("TCP_NOTSENT_LOWAT", Linux.IPPROTO_TCP);
 
+    // Client-side connect options (issue 7). They are kept out of all(), whose listing is about
+    // options that make sense on any socket at any time: these matter only before bind/connect.
+    /**
+     * Before a local bind with port 0: defers choosing the port to connect(), so many outbound
+     * connections to different peers can share one local port (the kernel checks the 4-tuple).
+     * Set it through {@link ConnectionConfig.Builder#localAddress}, which applies it for you.
+     */
+    public static final SocketOption<Boolean> IP_BIND_ADDRESS_NO_PORT = new SocketOption<>("IP_BIND_ADDRESS_NO_PORT",
+            Boolean.class, Linux.optional("IPPROTO_IP"), Linux.optional("IP_BIND_ADDRESS_NO_PORT"));
+    /**
+     * On a client socket: connect() returns at once and the SYN leaves with the first write,
+     * carrying it, when the kernel holds a Fast Open cookie for the peer (net.ipv4.tcp_fastopen bit 1).
+     */
+    public static final SocketOption<Boolean> TCP_FASTOPEN_CONNECT = bool("TCP_FASTOPEN_CONNECT", Linux.IPPROTO_TCP);
+
     /** Every option ringwire knows, for listings and tests. */
     public static List<SocketOption<?>> all() {
         return List.of(SO_REUSEADDR, SO_REUSEPORT, SO_KEEPALIVE, SO_LINGER, SO_RCVBUF, SO_SNDBUF, SO_BUSY_POLL,

@@ -62,7 +62,8 @@ public final class RetryPolicy {
     }
 
     static boolean provesNotSent(Throwable c) {
-        return c instanceof NotSentException || c instanceof ConnectException || c instanceof UnknownHostException;
+        return c instanceof NotSentException || c instanceof ConnectException || c instanceof UnknownHostException
+                || c instanceof DialTimeoutException;
     }
 
     static Throwable unwrap(Throwable t) {

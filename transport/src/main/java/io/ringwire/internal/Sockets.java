@@ -61,10 +61,24 @@ public final class Sockets {
 
     /** Creates a socket for {@code remote} and applies {@code options}; the caller owns the descriptor. */
     public static int openClient(InetSocketAddress remote, Map<SocketOption<?>, Object> options) throws IOException {
+        return openClient(remote, options, null);
+    }
+
+    /**
+     * Like {@link #openClient(InetSocketAddress, Map)}, then binds {@code local} when it is not
+     * null. Options come first, so IP_BIND_ADDRESS_NO_PORT is in force when the bind runs.
+     */
+    public static int openClient(InetSocketAddress remote, Map<SocketOption<?>, Object> options,
+                                 InetSocketAddress local) throws IOException {
         int fd = Errors.check("socket", remote, Native.socketStream(SockAddr.family(remote)));
         try {
             for (Map.Entry<SocketOption<?>, Object> e : options.entrySet()) {
                 setRaw(fd, e.getKey(), e.getValue(), remote);
+            }
+            if (local != null) {
+                UnsafeBuffer sa = scratch();
+                int len = SockAddr.encode(local, sa);
+                Errors.check("bind", local, Native.bind(fd, sa.addressOffset(), len));
             }
             return fd;
         } catch (IOException | RuntimeException e) {

@@ -279,7 +279,7 @@ public abstract class AbstractEventLoop implements EventLoop {
         execute(() -> {
             AbstractConnection c;
             try {
-                c = newClientConnection(Sockets.openClient(remote, config.options()), handler, config, remote);
+                c = newClientConnection(Sockets.openClient(remote, config.options(), config.localAddress()), handler, config, remote);
             } catch (IOException | RuntimeException e) {
                 future.completeExceptionally(e);
                 return;
