@@ -1,0 +1,545 @@
+package io.ringwire.client;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jctools.queues.MpmcArrayQueue;
+
+/**
+ * The connections of one endpoint.
+ *
+ * <h2>Concurrency</h2>
+ * The fast paths take no lock: a borrow when nobody waits is one poll of a JCTools MPMC queue and
+ * one CAS; a release is one CAS and one offer. Everything slower (waiters, opening connections,
+ * the backoff after a failure, housekeeping) runs under {@link #lock}, one per endpoint.
+ * <ul>
+ *   <li>Never handed out twice: an entry moves IDLE to IN_USE only by CAS, and only the thread
+ *       that polled it from the idle queue tries.</li>
+ *   <li>Never over the limits: a slot ({@link #live} here, the pool's total there) is reserved
+ *       by CAS before a connection is opened, and freed when it is destroyed or fails to open.</li>
+ *   <li>Fair: a borrower takes an idle connection only when no one waits; otherwise releases and
+ *       new connections go to the waiters in FIFO order. A release offers, then looks for
+ *       waiters; a waiter enqueues, then polls: whichever comes second sees the other.</li>
+ * </ul>
+ * Futures are completed and user callbacks run outside the lock.
+ */
+final class EndpointPool<T> {
+    final Endpoint endpoint;
+    private final ConnectionPool<T> pool;
+    private final ConnectionFactory<T> factory;
+    private final PoolConfig config;
+    private final NanoClock clock;
+
+    private final MpmcArrayQueue<PooledConnection<T>> idle;
+    private final ConcurrentLinkedQueue<Waiter<T>> waiters = new ConcurrentLinkedQueue<>();
+    /** Every open connection, for housekeeping and leak scans; changes only on open and close. */
+    private final Set<PooledConnection<T>> all = ConcurrentHashMap.newKeySet();
+    private final ReentrantLock lock = new ReentrantLock();
+
+    /** Slots taken: open connections plus those being opened. */
+    final AtomicInteger live = new AtomicInteger();
+    private final AtomicInteger idleCount = new AtomicInteger();
+    private final AtomicInteger inUse = new AtomicInteger();
+    private final AtomicInteger waiting = new AtomicInteger();
+    private final AtomicInteger connecting = new AtomicInteger();
+    private final AtomicLong created = new AtomicLong();
+    private final AtomicLong destroyed = new AtomicLong();
+    private final AtomicLong timeouts = new AtomicLong();
+    private final AtomicLong connectFailures = new AtomicLong();
+
+    // Reconnect state after a failed open; guarded by lock.
+    private final Backoff.Schedule reconnect;
+    private boolean failing;
+    private long retryAt;
+    private Throwable lastFailure;
+    /** Set once the endpoint has been used; minIdle is kept only for endpoints in use. Guarded by lock. */
+    private boolean inService;
+
+    EndpointPool(ConnectionPool<T> pool, Endpoint endpoint, ConnectionFactory<T> factory, PoolConfig config) {
+        this.pool = pool;
+        this.endpoint = endpoint;
+        this.factory = factory;
+        this.config = config;
+        this.clock = config.clock();
+        this.idle = new MpmcArrayQueue<>(Math.max(2, config.maxPerEndpoint()));
+        this.reconnect = config.reconnectBackoff().start(clock, Backoff.THREAD_LOCAL_RANDOM);
+    }
+
+    /** A waiting borrower. Whoever wins {@link #claim} (delivery or timeout) completes it. */
+    private static final class Waiter<T> {
+        final CompletableFuture<PooledConnection<T>> future = new CompletableFuture<>();
+        final AtomicBoolean claimed = new AtomicBoolean();
+        volatile Future<?> timer;
+
+        boolean claim() {
+            return !claimed.get() && claimed.compareAndSet(false, true);
+        }
+
+        boolean isDone() {
+            return claimed.get();
+        }
+    }
+
+    // ---------------------------------------------------------------- borrowing
+
+    /** An idle connection, handed out, or null; never waits, and allocates nothing unless leak detection is on. */
+    PooledConnection<T> tryAcquire() {
+        if (!waiters.isEmpty()) {
+            return null; // no barging past those already waiting
+        }
+        PooledConnection<T> e = pollUsable();
+        if (e != null) {
+            handOut(e);
+        }
+        return e;
+    }
+
+    CompletableFuture<PooledConnection<T>> acquire() {
+        PooledConnection<T> fast = tryAcquire();
+        if (fast != null) {
+            return checked(fast);
+        }
+        Waiter<T> w = new Waiter<>();
+        IOException refused = null;
+        lock.lock();
+        try {
+            inService = true;
+            if (pool.isClosed()) {
+                refused = new NotSentException("acquire " + endpoint + ": the pool is closed", null);
+            } else if (failing && clock.nanoTime() - retryAt < 0) {
+                refused = backoffFailure();
+            } else {
+                waiters.add(w);
+                waiting.incrementAndGet();
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (refused != null) {
+            return CompletableFuture.failedFuture(refused);
+        }
+        long timeout = config.acquireTimeout().toNanos();
+        dispatch();
+        if (!w.isDone()) {
+            if (timeout == 0) {
+                timeOut(w);
+            } else {
+                w.timer = pool.schedule(() -> timeOut(w), timeout);
+            }
+        }
+        return w.future;
+    }
+
+    private IOException backoffFailure() {
+        long wait = Math.max(0, retryAt - clock.nanoTime()) / 1_000_000;
+        return new NotSentException("acquire " + endpoint + ": connecting failed (" + oneLine(lastFailure)
+                + "); next attempt in " + wait + " ms", lastFailure);
+    }
+
+    private static String oneLine(Throwable t) {
+        Throwable c = RetryPolicy.unwrap(t);
+        return c == null ? "unknown" : (c.getMessage() == null ? c.toString() : c.getMessage());
+    }
+
+    private void timeOut(Waiter<T> w) {
+        if (!w.claim()) {
+            return;
+        }
+        timeouts.incrementAndGet();
+        if (waiters.remove(w)) {
+            waiting.decrementAndGet();
+        }
+        w.future.completeExceptionally(new PoolTimeoutException("acquire " + endpoint + " timed out after "
+                + config.acquireTimeout().toMillis() + " ms: " + describe()));
+    }
+
+    /** The state, for error messages: what was busy and what was waiting. */
+    String describe() {
+        return "active=" + inUse.get() + " idle=" + idleCount.get() + " waiting=" + waiting.get() + " connecting="
+                + connecting.get() + " (maxPerEndpoint=" + config.maxPerEndpoint() + ", pool total=" + pool.total()
+                + "/" + config.maxTotal() + ")";
+    }
+
+    /** Polls idle connections until one passes validation (moving it to IN_USE), closing the rest. */
+    private PooledConnection<T> pollUsable() {
+        PooledConnection<T> e;
+        while ((e = idle.poll()) != null) {
+            idleCount.decrementAndGet();
+            if (!e.state.compareAndSet(PooledConnection.IDLE, PooledConnection.IN_USE)) {
+                continue; // cannot happen while only queue holders are IDLE; kept as the guard it is
+            }
+            if (factory.isUsable(e.get()) && !expired(e, clock.nanoTime())) {
+                return e;
+            }
+            e.state.set(PooledConnection.CLOSED);
+            destroy(e);
+        }
+        return null;
+    }
+
+    private boolean expired(PooledConnection<T> e, long now) {
+        return !config.maxLifetime().isZero() && now - e.createdAt >= config.maxLifetime().toNanos();
+    }
+
+    private void handOut(PooledConnection<T> e) {
+        long now = clock.nanoTime();
+        e.checkNeeded = !config.healthCheckAfterIdle().isZero() && now - e.since >= config.healthCheckAfterIdle().toNanos();
+        e.since = now;
+        e.leakReported = false;
+        if (!config.leakThreshold().isZero()) {
+            e.acquiredAt = new Throwable("acquired from the pool of " + endpoint + " by " + Thread.currentThread().getName());
+        }
+        inUse.incrementAndGet();
+    }
+
+    /** Completes at once, or after the health check when the connection was idle long enough to need one. */
+    private CompletableFuture<PooledConnection<T>> checked(PooledConnection<T> e) {
+        if (!e.checkNeeded) {
+            return CompletableFuture.completedFuture(e);
+        }
+        CompletableFuture<Boolean> check;
+        try {
+            check = factory.healthCheck(e.get());
+        } catch (RuntimeException ex) {
+            check = CompletableFuture.failedFuture(ex);
+        }
+        return check.handle((ok, err) -> err == null && Boolean.TRUE.equals(ok))
+                .thenCompose(healthy -> {
+                    if (healthy) {
+                        return CompletableFuture.completedFuture(e);
+                    }
+                    e.discard();
+                    return acquire();
+                });
+    }
+
+    // ---------------------------------------------------------------- returning
+
+    void release(PooledConnection<T> e, boolean discard) {
+        if (e.state.get() != PooledConnection.IN_USE) {
+            throw new IllegalStateException("released twice, or never borrowed: " + e);
+        }
+        long now = clock.nanoTime();
+        boolean keep = !discard && !pool.isClosed() && idleCount.get() < config.maxIdlePerEndpoint()
+                && !expired(e, now) && factory.isUsable(e.get());
+        e.acquiredAt = null;
+        e.since = now;
+        if (!e.state.compareAndSet(PooledConnection.IN_USE, keep ? PooledConnection.IDLE : PooledConnection.CLOSED)) {
+            throw new IllegalStateException("released twice concurrently: " + e);
+        }
+        inUse.decrementAndGet();
+        if (!keep) {
+            destroy(e);
+        } else if (idle.offer(e)) {
+            idleCount.incrementAndGet();
+        } else {
+            e.state.set(PooledConnection.CLOSED); // more idle than slots: cannot happen, but never lose count
+            destroy(e);
+        }
+        if (!waiters.isEmpty()) {
+            dispatch();
+        }
+    }
+
+    private void destroy(PooledConnection<T> e) {
+        all.remove(e);
+        destroyed.incrementAndGet();
+        try {
+            factory.close(e.get());
+        } finally {
+            freeSlot();
+        }
+    }
+
+    private void freeSlot() {
+        live.decrementAndGet();
+        pool.freeTotal(this);
+    }
+
+    // ---------------------------------------------------------------- waiters and new connections
+
+    /** Hands idle connections to waiters in order, and opens connections for those still waiting. */
+    void dispatch() {
+        List<Runnable> after = new ArrayList<>(2);
+        lock.lock();
+        try {
+            Waiter<T> w;
+            while ((w = waiters.peek()) != null) {
+                if (w.isDone()) {
+                    removeWaiter(w);
+                    continue;
+                }
+                PooledConnection<T> e = pollUsable();
+                if (e == null) {
+                    break;
+                }
+                if (w.claim()) {
+                    removeWaiter(w);
+                    handOut(e);
+                    Waiter<T> to = w;
+                    after.add(() -> deliver(to, e));
+                } else {
+                    e.state.set(PooledConnection.IDLE); // it timed out meanwhile: back in the queue, still first
+                    if (idle.offer(e)) {
+                        idleCount.incrementAndGet();
+                    } else {
+                        e.state.set(PooledConnection.CLOSED);
+                        destroy(e);
+                    }
+                }
+            }
+            long now = clock.nanoTime();
+            if (failing && now - retryAt < 0) {
+                failWaiters(backoffFailure(), after);
+            } else if (!waiters.isEmpty()) {
+                // While recovering from a failure, one probe connection at a time: no reconnect storm.
+                int want = failing ? 1 - connecting.get() : waiting.get() - connecting.get();
+                while (want-- > 0 && reserve()) {
+                    connecting.incrementAndGet();
+                    after.add(this::open);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        after.forEach(Runnable::run);
+    }
+
+    private void removeWaiter(Waiter<T> w) {
+        if (waiters.remove(w)) {
+            waiting.decrementAndGet();
+        }
+    }
+
+    private void deliver(Waiter<T> w, PooledConnection<T> e) {
+        Future<?> timer = w.timer;
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        checked(e).whenComplete((c, err) -> {
+            if (err != null) {
+                w.future.completeExceptionally(RetryPolicy.unwrap(err));
+            } else {
+                w.future.complete(c);
+            }
+        });
+    }
+
+    /** Claims every waiter and adds its failure to {@code after}. Under lock. */
+    private void failWaiters(IOException cause, List<Runnable> after) {
+        for (Waiter<T> w; (w = waiters.poll()) != null; ) {
+            waiting.decrementAndGet();
+            if (w.claim()) {
+                Waiter<T> to = w;
+                after.add(() -> {
+                    Future<?> timer = to.timer;
+                    if (timer != null) {
+                        timer.cancel(false);
+                    }
+                    to.future.completeExceptionally(cause);
+                });
+            }
+        }
+    }
+
+    /** Takes a slot here and in the pool's total, or returns false. */
+    private boolean reserve() {
+        for (int l; (l = live.get()) < config.maxPerEndpoint(); ) {
+            if (live.compareAndSet(l, l + 1)) {
+                if (pool.reserveTotal(this)) {
+                    return true;
+                }
+                live.decrementAndGet();
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /** Opens one connection into a reserved slot; the result goes to the idle queue and then to waiters. */
+    private CompletableFuture<Void> open() {
+        CompletableFuture<T> f;
+        try {
+            f = factory.open(endpoint);
+        } catch (RuntimeException e) {
+            f = CompletableFuture.failedFuture(e);
+        }
+        return f.handle((c, err) -> {
+            if (err == null) {
+                opened(c);
+            } else {
+                openFailed(RetryPolicy.unwrap(err));
+            }
+            return null;
+        });
+    }
+
+    private void opened(T c) {
+        long now = clock.nanoTime();
+        PooledConnection<T> e = new PooledConnection<>(this, c, now);
+        created.incrementAndGet();
+        all.add(e);
+        lock.lock();
+        try {
+            connecting.decrementAndGet();
+            failing = false;
+            reconnect.reset();
+        } finally {
+            lock.unlock();
+        }
+        if (pool.isClosed() || !factory.isUsable(c)) {
+            e.state.set(PooledConnection.CLOSED);
+            destroy(e);
+        } else {
+            e.state.set(PooledConnection.IDLE);
+            if (idle.offer(e)) {
+                idleCount.incrementAndGet();
+            } else {
+                e.state.set(PooledConnection.CLOSED);
+                destroy(e);
+            }
+        }
+        dispatch();
+    }
+
+    private void openFailed(Throwable cause) {
+        connectFailures.incrementAndGet();
+        List<Runnable> after = new ArrayList<>();
+        lock.lock();
+        try {
+            connecting.decrementAndGet();
+            freeSlot();
+            failing = true;
+            lastFailure = cause;
+            long delay = reconnect.nextDelayNanos();
+            if (delay < 0) {
+                reconnect.reset();
+                delay = reconnect.nextDelayNanos();
+            }
+            retryAt = clock.nanoTime() + Math.max(0, delay);
+            // Fail fast: those waiting get the cause now rather than their timeout later; the
+            // request layer's retry policy decides what to do (nothing was sent).
+            failWaiters(new NotSentException("acquire " + endpoint + ": connecting failed: " + oneLine(cause), cause), after);
+        } finally {
+            lock.unlock();
+        }
+        after.forEach(Runnable::run);
+    }
+
+    // ---------------------------------------------------------------- housekeeping
+
+    /** Opens connections until minIdle are open or opening; the future completes when they have. */
+    CompletableFuture<Void> prewarm() {
+        List<CompletableFuture<Void>> opening = new ArrayList<>();
+        lock.lock();
+        try {
+            inService = true;
+            int want = config.minIdle() - idleCount.get() - connecting.get();
+            while (want-- > 0 && !pool.isClosed() && reserve()) {
+                connecting.incrementAndGet();
+                opening.add(null);
+            }
+        } finally {
+            lock.unlock();
+        }
+        opening.replaceAll(x -> open());
+        return CompletableFuture.allOf(opening.toArray(CompletableFuture[]::new));
+    }
+
+    /**
+     * Closes idle connections past the idle timeout (above minIdle), past their lifetime, or no
+     * longer usable; reports leaks; tops up minIdle. Runs on the pool's housekeeping thread.
+     */
+    void housekeep() {
+        long now = clock.nanoTime();
+        List<PoolConfig.LeakReport> leaks = new ArrayList<>(0);
+        boolean topUp;
+        lock.lock();
+        try {
+            long idleLimit = config.idleTimeout().toNanos();
+            for (int n = idle.size(); n > 0; n--) {
+                PooledConnection<T> e = idle.poll();
+                if (e == null) {
+                    break;
+                }
+                idleCount.decrementAndGet();
+                boolean idleTooLong = idleLimit > 0 && now - e.since >= idleLimit && live.get() > config.minIdle();
+                if (idleTooLong || expired(e, now) || !factory.isUsable(e.get())) {
+                    e.state.set(PooledConnection.CLOSED);
+                    destroy(e);
+                } else if (idle.offer(e)) {
+                    idleCount.incrementAndGet();
+                } else {
+                    e.state.set(PooledConnection.CLOSED);
+                    destroy(e);
+                }
+            }
+            long leakNanos = config.leakThreshold().toNanos();
+            if (leakNanos > 0) {
+                for (PooledConnection<T> e : all) {
+                    if (e.isInUse() && !e.leakReported && now - e.since >= leakNanos) {
+                        e.leakReported = true;
+                        leaks.add(new PoolConfig.LeakReport(endpoint, e.get(), now - e.since, e.acquiredAt));
+                    }
+                }
+            }
+            topUp = inService && !pool.isClosed() && !(failing && now - retryAt < 0);
+        } finally {
+            lock.unlock();
+        }
+        leaks.forEach(config.leakListener());
+        if (topUp && config.minIdle() > 0) {
+            prewarm();
+        }
+        dispatch();
+    }
+
+    /** Fails the waiters and closes the idle connections; those in use close on release. */
+    void shutdown() {
+        List<Runnable> after = new ArrayList<>();
+        lock.lock();
+        try {
+            failWaiters(new NotSentException("acquire " + endpoint + ": the pool was closed", null), after);
+            for (PooledConnection<T> e; (e = idle.poll()) != null; ) {
+                idleCount.decrementAndGet();
+                e.state.set(PooledConnection.CLOSED);
+                destroy(e);
+            }
+        } finally {
+            lock.unlock();
+        }
+        after.forEach(Runnable::run);
+    }
+
+    /** Closes one idle connection so that another endpoint can use its slot; false if none. */
+    boolean evictOneIdle() {
+        PooledConnection<T> e = idle.poll();
+        if (e == null) {
+            return false;
+        }
+        idleCount.decrementAndGet();
+        if (e.state.compareAndSet(PooledConnection.IDLE, PooledConnection.CLOSED)) {
+            destroy(e);
+            return true;
+        }
+        return false;
+    }
+
+    boolean hasWaiters() {
+        return !waiters.isEmpty();
+    }
+
+    PoolStats stats() {
+        return new PoolStats(inUse.get(), idleCount.get(), waiting.get(), connecting.get(), created.get(), destroyed.get(),
+                timeouts.get(), connectFailures.get());
+    }
+}
