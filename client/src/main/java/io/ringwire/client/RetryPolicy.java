@@ -66,7 +66,8 @@ public final class RetryPolicy {
                 || c instanceof DialTimeoutException;
     }
 
-    static Throwable unwrap(Throwable t) {
+    /** The cause inside any {@link CompletionException} wrappers. */
+    public static Throwable unwrap(Throwable t) {
         while (t instanceof CompletionException && t.getCause() != null) {
             t = t.getCause();
         }

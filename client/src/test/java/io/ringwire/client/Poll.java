@@ -7,14 +7,14 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 /** Bounded polling for the client tests (the transport's test utilities are not published as a jar). */
-final class Poll {
+public final class Poll {
     /** Generous for a loaded 2-core machine; a healthy run needs a fraction of it. */
-    static final long TIMEOUT_SECONDS = 20;
+    public static final long TIMEOUT_SECONDS = 20;
 
     private Poll() {
     }
 
-    static void until(String what, BooleanSupplier condition) {
+    public static void until(String what, BooleanSupplier condition) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() - deadline > 0) {

@@ -1,0 +1,197 @@
+package io.ringwire.client.http;
+
+import io.ringwire.Connection;
+import io.ringwire.ConnectionHandler;
+import io.ringwire.EventLoop;
+import io.ringwire.client.Dialer;
+import io.ringwire.client.Endpoint;
+import io.ringwire.client.NotSentException;
+import io.ringwire.protocol.codec.CodecException;
+import io.ringwire.protocol.http.HttpResponseDecoder;
+import io.ringwire.protocol.http.HttpResponseHead;
+import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.agrona.DirectBuffer;
+
+/**
+ * One client HTTP/1.1 connection: sends a request, decodes its response, one exchange at a time
+ * (the pool lends the connection to one borrower, who gives it back when the response ends).
+ *
+ * <p>Loop-confined apart from {@link #isUsable()} and {@link #resume()}, which any thread may call.
+ */
+final class HttpConnection implements ConnectionHandler, HttpResponseDecoder.Listener {
+    private final HttpClient.Settings settings;
+    private final HttpResponseDecoder decoder;
+    private Connection connection;
+    private EventLoop loop;
+    /** Set by the loop when the connection may no longer carry a request; read by the pool. */
+    private volatile boolean broken;
+    private Exchange current;
+    private HttpResponseHead currentHead;
+    private EventLoop.Cancellable unconsumedTimer;
+    /** A head decoded in this read, announced after the read: see {@link #onData}. */
+    private Exchange headPending;
+    private HttpClientResponse responsePending;
+    private boolean paused;
+    private IOException failure;
+
+    private HttpConnection(HttpClient.Settings settings) {
+        this.settings = settings;
+        this.decoder = new HttpResponseDecoder(settings.maxHead(), settings.maxBody(), this);
+    }
+
+    static CompletableFuture<HttpConnection> open(Dialer dialer, Endpoint endpoint, HttpClient.Settings settings) {
+        HttpConnection h = new HttpConnection(settings);
+        return dialer.dial(endpoint.host(), endpoint.port(), h).thenApply(c -> h);
+    }
+
+    @Override
+    public void onOpen(Connection connection) {
+        this.connection = connection;
+        this.loop = connection.eventLoop();
+    }
+
+    /** Open, not half-closed by the server, not broken by a protocol error or a "Connection: close". */
+    boolean isUsable() {
+        return !broken && connection.isOpen();
+    }
+
+    void close() {
+        connection.close();
+    }
+
+    /** Sends {@code request}; the exchange completes from the loop. Any thread. */
+    void send(byte[] request, boolean headRequest, Exchange exchange) {
+        loop.execute(() -> {
+            if (broken || !connection.isOpen() || current != null) {
+                // Nothing was written: the request may go out again on another connection.
+                exchange.fail(new NotSentException("connection to " + connection.remoteAddress()
+                        + " closed before the request was sent", failure));
+                return;
+            }
+            current = exchange;
+            decoder.expect(headRequest);
+            connection.write(request, 0, request.length);
+            connection.flush();
+        });
+    }
+
+    /** The user wants the body: read on if the body window had paused reading. Any thread. */
+    void resume() {
+        loop.execute(() -> {
+            if (paused) {
+                paused = false;
+                connection.setAutoRead(true);
+            }
+        });
+    }
+
+    @Override
+    public void onData(Connection c, DirectBuffer data, int offset, int length) {
+        if (broken && current == null) {
+            return;
+        }
+        try {
+            decoder.decode(data, offset, length);
+        } catch (CodecException e) {
+            fail(new IOException("bad response from " + c.remoteAddress() + ": " + e.getMessage(), e));
+            c.close();
+        } finally {
+            announceHead();
+        }
+    }
+
+    /**
+     * Completes the head future after the whole read is decoded, not from within it: when the
+     * response arrived whole, its connection is back in the pool before the caller hears of it, so
+     * a caller sending its next request at once reuses it rather than opening another.
+     */
+    private void announceHead() {
+        Exchange ex = headPending;
+        if (ex != null) {
+            HttpClientResponse r = responsePending;
+            headPending = null;
+            responsePending = null;
+            ex.headArrived(r);
+        }
+    }
+
+    @Override
+    public void onHead(HttpResponseHead head) {
+        Exchange ex = current;
+        currentHead = head;
+        if (!head.keepAlive()) {
+            broken = true; // no further request on this connection, whatever happens to this one
+        }
+        HttpClientResponse response = new HttpClientResponse(head, ex, this);
+        long timeout = settings.unconsumedBodyTimeout().toNanos();
+        if (timeout > 0) {
+            unconsumedTimer = loop.schedule(ex, timeout, TimeUnit.NANOSECONDS);
+        }
+        headPending = ex;
+        responsePending = response;
+    }
+
+    @Override
+    public void onBody(DirectBuffer buffer, int offset, int length) {
+        Exchange ex = current;
+        int held = ex.append(buffer, offset, length);
+        if (held > settings.bodyWindow() && !ex.wanted.get() && !paused) {
+            // Nobody has asked for the body yet: stop reading; TCP pushes back on the server.
+            paused = true;
+            connection.setAutoRead(false);
+        }
+    }
+
+    @Override
+    public void onEnd() {
+        Exchange ex = current;
+        HttpResponseHead head = currentHead;
+        current = null;
+        currentHead = null;
+        if (unconsumedTimer != null) {
+            unconsumedTimer.cancel();
+            unconsumedTimer = null;
+        }
+        ex.end(head.keepAlive() && !broken);
+    }
+
+    @Override
+    public void onInputShutdown(Connection c) {
+        broken = true;
+        if (decoder.onEof()) {
+            fail(new IOException("the server closed the connection before the response ended"));
+        }
+        c.close();
+    }
+
+    @Override
+    public void onError(Connection c, Throwable cause) {
+        if (failure == null) {
+            failure = cause instanceof IOException io ? io : new IOException(cause);
+        }
+    }
+
+    @Override
+    public void onClose(Connection c) {
+        broken = true;
+        if (current != null) {
+            fail(failure != null ? failure : new IOException("connection to " + c.remoteAddress()
+                    + " closed before the response ended"));
+        }
+        if (unconsumedTimer != null) {
+            unconsumedTimer.cancel();
+        }
+        decoder.close();
+    }
+
+    private void fail(IOException cause) {
+        broken = true;
+        Exchange ex = current;
+        current = null;
+        if (ex != null) {
+            ex.fail(cause);
+        }
+    }
+}

@@ -1,0 +1,274 @@
+package io.ringwire.client.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ringwire.EventLoopGroup;
+import io.ringwire.Server;
+import io.ringwire.ServerConfig;
+import io.ringwire.client.Backoff;
+import io.ringwire.client.Poll;
+import io.ringwire.client.RetryPolicy;
+import io.ringwire.protocol.http.HttpRouter;
+import io.ringwire.protocol.http.HttpServer;
+import io.ringwire.protocol.http.HttpServerConfig;
+import io.ringwire.protocol.http.HttpServerStats;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class HttpClientTest {
+    private static final long WAIT = 20;
+    private static final byte[] BIG = new byte[256 * 1024];
+
+    static {
+        Arrays.fill(BIG, (byte) 'x');
+    }
+
+    private static EventLoopGroup clientGroup;
+    private EventLoopGroup serverGroup;
+    private Server server;
+    private HttpClient client;
+
+    @BeforeAll
+    static void startClientLoops() throws IOException {
+        clientGroup = EventLoopGroup.create(1);
+    }
+
+    @AfterAll
+    static void stopClientLoops() {
+        clientGroup.close();
+    }
+
+    @BeforeEach
+    void startServer() throws IOException {
+        serverGroup = EventLoopGroup.create(1);
+        server = listen(0);
+    }
+
+    private Server listen(int port) throws IOException {
+        HttpRouter routes = HttpRouter.builder()
+                .get("/plaintext", (rq, rs) -> rs.contentType("text/plain").body("Hello, World!"))
+                .get("/big", (rq, rs) -> rs.contentType("application/octet-stream").body(BIG))
+                .get("/close", (rq, rs) -> rs.closeConnection().body("bye"))
+                .build();
+        return serverGroup.listen(new InetSocketAddress("127.0.0.1", port), ServerConfig.defaults(),
+                HttpServer.handlers(routes, HttpServerConfig.defaults(), new HttpServerStats()));
+    }
+
+    @AfterEach
+    void stop() {
+        if (client != null) {
+            client.close();
+        }
+        server.close();
+        serverGroup.close();
+    }
+
+    private String url(String path) {
+        return "http://127.0.0.1:" + server.localAddress().getPort() + path;
+    }
+
+    private static <T> T get(CompletableFuture<T> f) throws Exception {
+        return f.get(WAIT, TimeUnit.SECONDS);
+    }
+
+    private long serverAccepted() {
+        return serverGroup.stats().connectionsOpened();
+    }
+
+    @Test
+    void keepAliveReusesOneConnection() throws Exception {
+        client = HttpClient.builder(clientGroup).build();
+        for (int i = 0; i < 20; i++) {
+            try (HttpClientResponse r = get(client.send(HttpClientRequest.get(url("/plaintext"))))) {
+                assertEquals(200, r.status());
+                assertEquals("text/plain", r.header("Content-Type"));
+                assertEquals("Hello, World!", get(r.bodyAsString()));
+            }
+        }
+        assertEquals(1, client.stats().created());
+        assertEquals(1, serverAccepted());
+    }
+
+    @Test
+    void concurrentRequestsStayWithinMaxConnsPerHost() throws Exception {
+        client = HttpClient.builder(clientGroup).maxConnsPerHost(3).acquireTimeout(Duration.ofSeconds(WAIT)).build();
+        List<CompletableFuture<String>> all = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            all.add(client.send(HttpClientRequest.get(url("/plaintext"))).thenCompose(HttpClientResponse::bodyAsString));
+        }
+        for (CompletableFuture<String> f : all) {
+            assertEquals("Hello, World!", get(f));
+        }
+        assertTrue(client.stats().created() <= 3, client.stats().toString());
+        assertTrue(serverAccepted() <= 3);
+    }
+
+    @Test
+    void idleConnectionsAreCappedPerHost() throws Exception {
+        client = HttpClient.builder(clientGroup).maxConnsPerHost(4).maxIdleConnsPerHost(1).build();
+        List<CompletableFuture<HttpClientResponse>> heads = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            heads.add(client.send(HttpClientRequest.get(url("/big"))));
+        }
+        List<HttpClientResponse> open = new ArrayList<>();
+        for (CompletableFuture<HttpClientResponse> h : heads) {
+            open.add(get(h));
+        }
+        for (HttpClientResponse r : open) {
+            assertEquals(BIG.length, get(r.body()).length);
+        }
+        Poll.until("responses ended", () -> client.stats().active() == 0);
+        assertEquals(1, client.stats().idle(), "MaxIdleConnsPerHost=1: the rest were closed");
+    }
+
+    @Test
+    void aSmallUnreadBodyDoesNotHoldItsConnection() throws Exception {
+        client = HttpClient.builder(clientGroup).maxConnsPerHost(1).acquireTimeout(Duration.ofSeconds(WAIT)).build();
+        HttpClientResponse unread = get(client.send(HttpClientRequest.get(url("/plaintext"))));
+        assertEquals(200, unread.status());
+        // Never read nor closed; the next request still gets the one connection.
+        HttpClientResponse next = get(client.send(HttpClientRequest.get(url("/plaintext"))));
+        assertEquals("Hello, World!", get(next.bodyAsString()));
+        assertEquals(1, client.stats().created());
+        assertEquals("Hello, World!", get(unread.bodyAsString()), "still readable from memory");
+    }
+
+    @Test
+    void aLargeUnreadBodyIsReclaimedAfterTheTimeout() throws Exception {
+        client = HttpClient.builder(clientGroup).maxConnsPerHost(1).bodyWindow(16 * 1024)
+                .unconsumedBodyTimeout(Duration.ofMillis(200)).acquireTimeout(Duration.ofSeconds(WAIT)).build();
+        HttpClientResponse unread = get(client.send(HttpClientRequest.get(url("/big"))));
+        assertEquals(200, unread.status());
+        assertEquals(1, client.stats().active(), "the unread body holds the connection");
+        // The one slot is free again once the timeout abandons the response.
+        HttpClientResponse next = get(client.send(HttpClientRequest.get(url("/plaintext"))));
+        assertEquals("Hello, World!", get(next.bodyAsString()));
+        assertEquals(2, client.stats().created());
+        Throwable e = unread.body().handle((v, x) -> x).get(WAIT, TimeUnit.SECONDS);
+        assertTrue(e != null && e.getMessage().contains("abandoned"), String.valueOf(e));
+    }
+
+    @Test
+    void closingAnUnfinishedResponseClosesItsConnection() throws Exception {
+        client = HttpClient.builder(clientGroup).maxConnsPerHost(1).bodyWindow(16 * 1024)
+                .acquireTimeout(Duration.ofSeconds(WAIT)).build();
+        HttpClientResponse r = get(client.send(HttpClientRequest.get(url("/big"))));
+        r.close();
+        assertEquals(0, client.stats().active());
+        assertEquals(1, client.stats().destroyed());
+        HttpClientResponse next = get(client.send(HttpClientRequest.get(url("/big"))));
+        assertEquals(BIG.length, get(next.body()).length);
+        next.close();
+        assertEquals(1, client.stats().idle(), "a finished response closed: its connection stays pooled");
+    }
+
+    @Test
+    void aResponseNobodyKeepsIsReclaimedByTheCleaner() throws Exception {
+        client = HttpClient.builder(clientGroup).maxConnsPerHost(1).bodyWindow(16 * 1024)
+                .unconsumedBodyTimeout(Duration.ZERO).build();
+        sendAndDrop(url("/big"));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT);
+        while (client.stats().active() != 0 && System.nanoTime() < deadline) {
+            System.gc();
+            LockSupport.parkNanos(10_000_000);
+        }
+        assertEquals(0, client.stats().active(), "the dropped response released its connection");
+    }
+
+    private void sendAndDrop(String url) throws Exception {
+        assertEquals(200, get(client.send(HttpClientRequest.get(url))).status());
+    }
+
+    @Test
+    void connectionCloseIsHonoured() throws Exception {
+        client = HttpClient.builder(clientGroup).build();
+        for (int i = 0; i < 3; i++) {
+            try (HttpClientResponse r = get(client.send(HttpClientRequest.get(url("/close"))))) {
+                assertEquals("bye", get(r.bodyAsString()));
+            }
+        }
+        assertEquals(3, client.stats().created());
+        Poll.until("all closed", () -> client.stats().idle() == 0);
+    }
+
+    @Test
+    void aGarbledResponseFailsTheRequestOnly() throws Exception {
+        try (ServerSocket raw = new ServerSocket(0, 8, InetAddress.getByName("127.0.0.1"))) {
+            Thread t = new Thread(() -> {
+                try (Socket s = raw.accept()) {
+                    InputStream in = s.getInputStream();
+                    in.read(new byte[1024]);
+                    OutputStream out = s.getOutputStream();
+                    out.write("HELLO THERE\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                    in.read(new byte[1024]); // until the client closes
+                } catch (IOException ignored) {
+                    // the client closed first
+                }
+            });
+            t.start();
+            client = HttpClient.builder(clientGroup).build();
+            Throwable e = RetryPolicy.unwrap(client.send(HttpClientRequest.get("http://127.0.0.1:" + raw.getLocalPort() + "/"))
+                    .handle((v, x) -> x).get(WAIT, TimeUnit.SECONDS));
+            assertInstanceOf(IOException.class, e);
+            assertTrue(String.valueOf(e.getMessage()).contains("malformed status line"), e.getMessage());
+            t.join(TimeUnit.SECONDS.toMillis(WAIT));
+            // Other hosts are unaffected.
+            assertEquals("Hello, World!", get(get(client.send(HttpClientRequest.get(url("/plaintext")))).bodyAsString()));
+        }
+    }
+
+    @Test
+    void aServerRestartIsRiddenOutByRetriesAndThePoolRecovers() throws Exception {
+        client = HttpClient.builder(clientGroup).maxConnsPerHost(4)
+                .pool(p -> p.reconnectBackoff(Backoff.of(Duration.ofMillis(20), Duration.ofMillis(200), Integer.MAX_VALUE, Duration.ZERO)))
+                .retry(RetryPolicy.builder(Backoff.of(Duration.ofMillis(20), Duration.ofMillis(200), 200, Duration.ofSeconds(WAIT))).build())
+                .build();
+        int port = server.localAddress().getPort();
+        assertEquals("Hello, World!", get(get(client.send(HttpClientRequest.get(url("/plaintext")))).bodyAsString()));
+
+        server.close();
+        serverGroup.close(); // every server connection goes: the pooled one sees its FIN
+        serverGroup = EventLoopGroup.create(1);
+        // While the server is down: a request without retries fails fast, and says why.
+        try (HttpClient noRetry = HttpClient.builder(clientGroup).build()) {
+            Throwable down = noRetry.send(HttpClientRequest.get("http://127.0.0.1:" + port + "/plaintext"))
+                    .handle((v, x) -> x).get(WAIT, TimeUnit.SECONDS);
+            assertTrue(down.getMessage().contains("ECONNREFUSED"), down.getMessage());
+        }
+        List<CompletableFuture<String>> during = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            during.add(client.send(HttpClientRequest.get("http://127.0.0.1:" + port + "/plaintext"))
+                    .thenCompose(HttpClientResponse::bodyAsString));
+        }
+        Poll.until("a refused reconnect", () -> client.stats().connectFailures() > 0);
+        server = listen(port);
+        for (CompletableFuture<String> f : during) {
+            assertEquals("Hello, World!", get(f), "retried until the server came back");
+        }
+        long failures = client.stats().connectFailures();
+        assertTrue(client.stats().created() <= 1 + 4, "no more than maxConnsPerHost new connections: " + client.stats());
+        assertTrue(failures < 200, "backoff, not a storm: " + failures + " refused connects");
+    }
+}
