@@ -10,6 +10,7 @@ import java.nio.channels.ClosedChannelException;
 import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -48,6 +49,24 @@ public final class FrameClient implements AutoCloseable {
     public static CompletableFuture<FrameClient> connect(EventLoopGroup group, InetSocketAddress remote, FrameConfig config) {
         Handler handler = new Handler(config);
         return group.connect(remote, handler).thenApply(c -> new FrameClient(c, handler));
+    }
+
+    /**
+     * Connects through {@code connector} (a dialer, for instance), which must open a connection
+     * with the handler it is given; the future completes once the connection is open.
+     */
+    public static CompletableFuture<FrameClient> connect(Function<ConnectionHandler, CompletableFuture<Connection>> connector,
+                                                         FrameConfig config) {
+        Handler handler = new Handler(config);
+        return connector.apply(handler).thenApply(c -> new FrameClient(c, handler));
+    }
+
+    /**
+     * True while requests can still be answered: open, not half-closed by the server, and no
+     * protocol error. Any thread; for a pool's validation.
+     */
+    public boolean isUsable() {
+        return connection.isOpen() && !handler.broken;
     }
 
     public Connection connection() {
@@ -103,6 +122,8 @@ public final class FrameClient implements AutoCloseable {
         private IOException failure;
         /** Written on the loop, read by any thread. */
         private volatile long pingsAnswered;
+        /** Set on the loop once the peer half-closed, the stream broke, or the connection closed. */
+        private volatile boolean broken;
 
         Handler(FrameConfig config) {
             this.config = Objects.requireNonNull(config, "config");
@@ -177,7 +198,14 @@ public final class FrameClient implements AutoCloseable {
             return true;
         }
 
+        @Override
+        public void onInputShutdown(Connection connection) {
+            broken = true;
+            connection.shutdownOutput();
+        }
+
         private void failAll(IOException cause) {
+            broken = true;
             if (failure == null) {
                 failure = cause;
             }
