@@ -1,6 +1,7 @@
 package io.ringwire.client.http;
 
 import io.ringwire.EventLoopGroup;
+import io.ringwire.client.CircuitBreaker;
 import io.ringwire.client.ConnectionFactory;
 import io.ringwire.client.ConnectionPool;
 import io.ringwire.client.DialConfig;
@@ -9,10 +10,14 @@ import io.ringwire.client.Endpoint;
 import io.ringwire.client.PoolConfig;
 import io.ringwire.client.PoolStats;
 import io.ringwire.client.PooledConnection;
+import io.ringwire.client.RateLimiter;
+import io.ringwire.client.RejectedException;
 import io.ringwire.client.RetryPolicy;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * An HTTP/1.1 client on a {@link ConnectionPool}: keep-alive connections are reused per host,
@@ -39,6 +44,9 @@ public final class HttpClient implements AutoCloseable {
 
     private final ConnectionPool<HttpConnection> pool;
     private final RetryPolicy retry;
+    private final Function<Endpoint, CircuitBreaker> breakerFactory;
+    private final ConcurrentHashMap<Endpoint, CircuitBreaker> breakers = new ConcurrentHashMap<>();
+    private final RateLimiter rateLimiter;
 
     private HttpClient(Builder b) {
         Dialer dialer = new Dialer(b.group, b.dial);
@@ -60,6 +68,8 @@ public final class HttpClient implements AutoCloseable {
             }
         }, b.pool.build());
         this.retry = b.retry;
+        this.breakerFactory = b.breakers;
+        this.rateLimiter = b.rateLimiter;
     }
 
     public static Builder builder(EventLoopGroup group) {
@@ -74,8 +84,36 @@ public final class HttpClient implements AutoCloseable {
         Objects.requireNonNull(request, "request");
         Endpoint endpoint = new Endpoint(request.uri().getHost(), request.port());
         byte[] bytes = request.encode();
-        return retry.execute(() -> pool.acquire(endpoint).thenCompose(lease -> exchange(lease, bytes, request.isHead())),
-                request.idempotent());
+        return retry.execute(() -> attempt(endpoint, bytes, request.isHead()), request.idempotent());
+    }
+
+    /** One try: the rate limiter and the host's breaker may refuse it; its outcome feeds the breaker. */
+    private CompletableFuture<HttpClientResponse> attempt(Endpoint endpoint, byte[] bytes, boolean head) {
+        if (rateLimiter != null && !rateLimiter.tryAcquire()) {
+            return CompletableFuture.failedFuture(new RejectedException("request to " + endpoint + " refused: rate limit reached"));
+        }
+        CircuitBreaker breaker = breakerFactory == null ? null : breakers.computeIfAbsent(endpoint, breakerFactory);
+        if (breaker != null && !breaker.tryAcquire()) {
+            return CompletableFuture.failedFuture(new RejectedException("request to " + endpoint + " refused: circuit "
+                    + breaker.state()));
+        }
+        CompletableFuture<HttpClientResponse> f = pool.acquire(endpoint).thenCompose(lease -> exchange(lease, bytes, head));
+        if (breaker != null) {
+            // A 5xx is the server failing; a 4xx is the request's fault and says nothing of the server's health.
+            f.whenComplete((r, e) -> {
+                if (e == null && r.status() < 500) {
+                    breaker.onSuccess();
+                } else {
+                    breaker.onFailure();
+                }
+            });
+        }
+        return f;
+    }
+
+    /** The circuit breaker of {@code host:port}, or null if there is none (yet, or at all). */
+    public CircuitBreaker circuitBreaker(Endpoint endpoint) {
+        return breakers.get(endpoint);
     }
 
     private static CompletableFuture<HttpClientResponse> exchange(PooledConnection<HttpConnection> lease, byte[] request,
@@ -101,6 +139,8 @@ public final class HttpClient implements AutoCloseable {
         private DialConfig dial = DialConfig.defaults();
         private final PoolConfig.Builder pool = PoolConfig.builder().maxTotal(1024).maxPerEndpoint(64).maxIdlePerEndpoint(64);
         private RetryPolicy retry = RetryPolicy.none();
+        private Function<Endpoint, CircuitBreaker> breakers;
+        private RateLimiter rateLimiter;
         private int maxHead = 16 * 1024;
         private long maxBody = 64L * 1024 * 1024;
         private int bodyWindow = 64 * 1024;
@@ -153,6 +193,21 @@ public final class HttpClient implements AutoCloseable {
 
         public Builder retry(RetryPolicy retry) {
             this.retry = Objects.requireNonNull(retry, "retry");
+            return this;
+        }
+
+        /**
+         * One circuit breaker per host, made by {@code perHost} on first use. An open breaker fails
+         * requests at once with {@link RejectedException}; IOExceptions and 5xx count as failures.
+         */
+        public Builder circuitBreaker(Function<Endpoint, CircuitBreaker> perHost) {
+            this.breakers = Objects.requireNonNull(perHost, "perHost");
+            return this;
+        }
+
+        /** Every attempt takes a token; without one it fails at once with {@link RejectedException}. */
+        public Builder rateLimiter(RateLimiter limiter) {
+            this.rateLimiter = Objects.requireNonNull(limiter, "limiter");
             return this;
         }
 

@@ -9,6 +9,11 @@ import io.ringwire.EventLoopGroup;
 import io.ringwire.Server;
 import io.ringwire.ServerConfig;
 import io.ringwire.client.Backoff;
+import io.ringwire.client.CircuitBreaker;
+import io.ringwire.client.Endpoint;
+import io.ringwire.client.NanoClock;
+import io.ringwire.client.RateLimiter;
+import io.ringwire.client.RejectedException;
 import io.ringwire.client.Poll;
 import io.ringwire.client.RetryPolicy;
 import io.ringwire.protocol.http.HttpRouter;
@@ -29,6 +34,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -70,6 +76,7 @@ class HttpClientTest {
                 .get("/plaintext", (rq, rs) -> rs.contentType("text/plain").body("Hello, World!"))
                 .get("/big", (rq, rs) -> rs.contentType("application/octet-stream").body(BIG))
                 .get("/close", (rq, rs) -> rs.closeConnection().body("bye"))
+                .get("/fail", (rq, rs) -> rs.status(503).body("down"))
                 .build();
         return serverGroup.listen(new InetSocketAddress("127.0.0.1", port), ServerConfig.defaults(),
                 HttpServer.handlers(routes, HttpServerConfig.defaults(), new HttpServerStats()));
@@ -198,6 +205,40 @@ class HttpClientTest {
 
     private void sendAndDrop(String url) throws Exception {
         assertEquals(200, get(client.send(HttpClientRequest.get(url))).status());
+    }
+
+    @Test
+    void aCircuitBreakerStopsCallingAFailingHost() throws Exception {
+        client = HttpClient.builder(clientGroup)
+                .circuitBreaker(e -> new CircuitBreaker(4, 4, 0.5, Duration.ofHours(1), 1, NanoClock.SYSTEM)).build();
+        for (int i = 0; i < 4; i++) {
+            try (HttpClientResponse r = get(client.send(HttpClientRequest.get(url("/fail"))))) {
+                assertEquals(503, r.status());
+            }
+        }
+        Endpoint host = new Endpoint("127.0.0.1", server.localAddress().getPort());
+        assertEquals(CircuitBreaker.State.OPEN, client.circuitBreaker(host).state());
+        Throwable e = RetryPolicy.unwrap(client.send(HttpClientRequest.get(url("/plaintext"))).handle((v, x) -> x)
+                .get(WAIT, TimeUnit.SECONDS));
+        assertInstanceOf(RejectedException.class, e);
+        assertTrue(e.getMessage().contains("circuit OPEN"), e.getMessage());
+        assertEquals(1, client.circuitBreaker(host).rejected());
+    }
+
+    @Test
+    void aRateLimiterRefusesPastItsBurst() throws Exception {
+        AtomicLong now = new AtomicLong();
+        client = HttpClient.builder(clientGroup).rateLimiter(new RateLimiter(1, 2, now::get)).build();
+        for (int i = 0; i < 2; i++) {
+            try (HttpClientResponse r = get(client.send(HttpClientRequest.get(url("/plaintext"))))) {
+                assertEquals(200, r.status());
+            }
+        }
+        Throwable e = RetryPolicy.unwrap(client.send(HttpClientRequest.get(url("/plaintext"))).handle((v, x) -> x)
+                .get(WAIT, TimeUnit.SECONDS));
+        assertInstanceOf(RejectedException.class, e);
+        now.addAndGet(TimeUnit.SECONDS.toNanos(1));
+        assertEquals(200, get(client.send(HttpClientRequest.get(url("/plaintext")))).status(), "a token a second");
     }
 
     @Test
