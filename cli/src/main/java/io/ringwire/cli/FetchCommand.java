@@ -90,12 +90,14 @@ final class FetchCommand implements Callable<Integer> {
         }
         long opened;
         try (group) {
-            RetryPolicy retry = retries == 0 ? RetryPolicy.none()
-                    : RetryPolicy.builder(Backoff.of(Duration.ofMillis(10), Duration.ofSeconds(1), retries + 1, timeout)).build();
-            try (HttpClient client = HttpClient.builder(group)
+            HttpClient.Builder builder = HttpClient.builder(group)
                     .dial(DialConfig.builder().connectTimeout(timeout).build())
                     .maxConnsPerHost(conns).maxIdleConnsPerHost(conns).maxConns(conns)
-                    .acquireTimeout(timeout).retry(retry).build()) {
+                    .acquireTimeout(timeout);
+            if (retries > 0) { // else the client's default: one retry after a stale keep-alive connection only
+                builder.retry(RetryPolicy.builder(Backoff.of(Duration.ofMillis(10), Duration.ofSeconds(1), retries + 1, timeout)).build());
+            }
+            try (HttpClient client = builder.build()) {
                 run(client, HttpClientRequest.get(uri));
                 opened = client.stats().created();
             }

@@ -1,6 +1,7 @@
 package io.ringwire.client.http;
 
 import io.ringwire.EventLoopGroup;
+import io.ringwire.client.Backoff;
 import io.ringwire.client.CircuitBreaker;
 import io.ringwire.client.ConnectionFactory;
 import io.ringwire.client.ConnectionPool;
@@ -138,7 +139,9 @@ public final class HttpClient implements AutoCloseable {
         private final EventLoopGroup group;
         private DialConfig dial = DialConfig.defaults();
         private final PoolConfig.Builder pool = PoolConfig.builder().maxTotal(1024).maxPerEndpoint(64).maxIdlePerEndpoint(64);
-        private RetryPolicy retry = RetryPolicy.none();
+        /** One immediate retry of an idempotent request that met a stale keep-alive connection. */
+        private RetryPolicy retry = RetryPolicy.builder(Backoff.of(Duration.ofMillis(1), Duration.ofMillis(1), 2, Duration.ZERO))
+                .retryOn(t -> t instanceof StaleConnectionException).build();
         private Function<Endpoint, CircuitBreaker> breakers;
         private RateLimiter rateLimiter;
         private int maxHead = 16 * 1024;
@@ -191,6 +194,10 @@ public final class HttpClient implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Replaces the default, which retries once, at once, an idempotent request that met a
+         * stale keep-alive connection ({@link StaleConnectionException}) and nothing else.
+         */
         public Builder retry(RetryPolicy retry) {
             this.retry = Objects.requireNonNull(retry, "retry");
             return this;

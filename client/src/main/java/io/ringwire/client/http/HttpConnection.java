@@ -34,6 +34,9 @@ final class HttpConnection implements ConnectionHandler, HttpResponseDecoder.Lis
     private Exchange headPending;
     private HttpClientResponse responsePending;
     private boolean paused;
+    /** Requests this connection has carried, and whether any byte of the current response has come. */
+    private int exchanges;
+    private boolean responseStarted;
     private IOException failure;
 
     private HttpConnection(HttpClient.Settings settings) {
@@ -71,6 +74,8 @@ final class HttpConnection implements ConnectionHandler, HttpResponseDecoder.Lis
                 return;
             }
             current = exchange;
+            exchanges++;
+            responseStarted = false;
             decoder.expect(headRequest);
             connection.write(request, 0, request.length);
             connection.flush();
@@ -92,6 +97,7 @@ final class HttpConnection implements ConnectionHandler, HttpResponseDecoder.Lis
         if (broken && current == null) {
             return;
         }
+        responseStarted = true;
         try {
             decoder.decode(data, offset, length);
         } catch (CodecException e) {
@@ -161,7 +167,7 @@ final class HttpConnection implements ConnectionHandler, HttpResponseDecoder.Lis
     public void onInputShutdown(Connection c) {
         broken = true;
         if (decoder.onEof()) {
-            fail(new IOException("the server closed the connection before the response ended"));
+            fail(closedEarly("the server closed the connection before the response ended", null));
         }
         c.close();
     }
@@ -177,13 +183,20 @@ final class HttpConnection implements ConnectionHandler, HttpResponseDecoder.Lis
     public void onClose(Connection c) {
         broken = true;
         if (current != null) {
-            fail(failure != null ? failure : new IOException("connection to " + c.remoteAddress()
-                    + " closed before the response ended"));
+            fail(closedEarly("connection to " + c.remoteAddress() + " closed before the response ended", failure));
         }
         if (unconsumedTimer != null) {
             unconsumedTimer.cancel();
         }
         decoder.close();
+    }
+
+    /** A close before the response: stale if the connection was reused and not a byte of it came back. */
+    private IOException closedEarly(String message, IOException cause) {
+        if (exchanges > 1 && !responseStarted) {
+            return new StaleConnectionException(message + " (a reused connection: no byte of the response came back)", cause);
+        }
+        return cause != null ? cause : new IOException(message);
     }
 
     private void fail(IOException cause) {

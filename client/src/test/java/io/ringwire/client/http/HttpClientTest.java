@@ -253,6 +253,64 @@ class HttpClientTest {
         Poll.until("all closed", () -> client.stats().idle() == 0);
     }
 
+    /** Reads one request head from {@code s}; false at EOF. */
+    private static boolean readHead(Socket s) throws IOException {
+        InputStream in = s.getInputStream();
+        int matched = 0;
+        for (int b; (b = in.read()) >= 0; ) {
+            matched = (b == '\r' || b == '\n') ? matched + 1 : 0;
+            if (matched == 4) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A server that answers the first request on its first connection and closes it on the second
+     * without a byte: the stale keep-alive race. A GET is retried at once on a new connection; a
+     * POST is not (the server may have acted on it), and fails with StaleConnectionException.
+     */
+    @Test
+    void aStaleKeepAliveConnectionIsRetriedForIdempotentRequestsOnly() throws Exception {
+        try (ServerSocket raw = new ServerSocket(0, 8, InetAddress.getByName("127.0.0.1"))) {
+            byte[] ok = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII);
+            Thread t = Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    for (int round = 0; round < 2; round++) {
+                        try (Socket first = raw.accept()) {
+                            readHead(first);
+                            first.getOutputStream().write(ok);
+                            readHead(first); // the second request on the kept-alive connection: closed unanswered
+                        }
+                        if (round == 0) {
+                            try (Socket second = raw.accept()) {
+                                readHead(second);
+                                second.getOutputStream().write(ok);
+                                readHead(second);
+                            }
+                        }
+                    }
+                } catch (IOException ignored) {
+                    // the test is over
+                }
+            });
+            client = HttpClient.builder(clientGroup).maxConnsPerHost(1).build();
+            String base = "http://127.0.0.1:" + raw.getLocalPort() + "/";
+            assertEquals("ok", get(get(client.send(HttpClientRequest.get(base))).bodyAsString()));
+            assertEquals("ok", get(get(client.send(HttpClientRequest.get(base))).bodyAsString()), "retried on a new connection");
+            assertEquals(2, client.stats().created());
+            client.close();
+
+            client = HttpClient.builder(clientGroup).maxConnsPerHost(1).build();
+            assertEquals("ok", get(get(client.send(HttpClientRequest.get(base))).bodyAsString()));
+            HttpClientRequest post = new HttpClientRequest("POST", java.net.URI.create(base), List.of(), new byte[] {1});
+            Throwable e = RetryPolicy.unwrap(client.send(post).handle((v, x) -> x).get(WAIT, TimeUnit.SECONDS));
+            assertInstanceOf(StaleConnectionException.class, e);
+            t.join(TimeUnit.SECONDS.toMillis(WAIT));
+        }
+    }
+
     @Test
     void aGarbledResponseFailsTheRequestOnly() throws Exception {
         try (ServerSocket raw = new ServerSocket(0, 8, InetAddress.getByName("127.0.0.1"))) {
