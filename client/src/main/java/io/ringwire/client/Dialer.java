@@ -168,7 +168,11 @@ public final class Dialer {
             if (i > 0) {
                 m.append("; ");
             }
-            m.append(addresses.get(i)).append(": ").append(f.getMessage() == null ? f.toString() : f.getMessage());
+            String why = f.getMessage() == null ? f.toString() : f.getMessage();
+            m.append(addresses.get(i)).append(": ").append(why);
+            if (f instanceof SocketTimeoutException && !why.contains("ETIMEDOUT")) {
+                m.append(" (ETIMEDOUT)"); // the errno name, as a refusal carries ECONNREFUSED
+            }
             allTimedOut &= f instanceof SocketTimeoutException;
         }
         if (deadline) {

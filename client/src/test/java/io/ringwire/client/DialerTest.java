@@ -152,8 +152,8 @@ class DialerTest {
                 Dialer d = new Dialer(group, DialConfig.builder().connectTimeout(Duration.ofMillis(100)).build());
                 Throwable e = failure(d.dial("127.0.0.1", blackhole.getLocalPort(), QUIET));
                 assertInstanceOf(DialTimeoutException.class, e);
-                assertTrue(e.getMessage().contains("127.0.0.1:" + blackhole.getLocalPort()) && e.getMessage().contains("timed out"),
-                        e.getMessage());
+                assertTrue(e.getMessage().contains("127.0.0.1:" + blackhole.getLocalPort()) && e.getMessage().contains("timed out")
+                        && e.getMessage().contains("ETIMEDOUT"), e.getMessage());
 
                 Dialer withDeadline = new Dialer(group, DialConfig.builder().connectTimeout(Duration.ofSeconds(5))
                         .deadline(Duration.ofMillis(100)).resolver(h -> new InetAddress[] {InetAddress.getByName("127.0.0.1"),
