@@ -119,6 +119,10 @@ final class Uring {
     static final int OP_SPLICE = require("IORING_OP_SPLICE");
     static final int SQE_SPLICE_FD_IN = require("OFFSETOF_SQE_SPLICE_FD_IN");
     static final int POLLOUT = require("POLLOUT");
+    static final int POLLIN = require("POLLIN");
+    static final int POLLRDHUP = require("POLLRDHUP");
+    static final int POLLERR = require("POLLERR");
+    static final int POLLHUP = require("POLLHUP");
 
     /** Unused today; read so that a header lacking it shows up in the probe's report. */
     static final int SETUP_NO_SQARRAY = optional("IORING_SETUP_NO_SQARRAY");

@@ -35,7 +35,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p>The ring is created on the loop thread, as {@code SINGLE_ISSUER} requires, and every method
  * here runs there.
  */
-public final class UringEventLoop extends AbstractEventLoop {
+public final class UringEventLoop extends AbstractEventLoop implements io.ringwire.loop.FdWatcher {
     static final int OP_WAKEUP = 1;
     static final int OP_TIMEOUT = 2;
     static final int OP_ACCEPT = 3;
@@ -47,6 +47,9 @@ public final class UringEventLoop extends AbstractEventLoop {
     static final int OP_INTERNAL = 8;
     /** A connection waits for its socket to take more of a file ({@code POLL_ADD POLLOUT}); 16 leaves room above. */
     static final int OP_POLLOUT = 16;
+    /** A raw descriptor's watch ({@link io.ringwire.loop.FdWatcher}): readable, writable. */
+    static final int OP_WATCH_IN = 17;
+    static final int OP_WATCH_OUT = 18;
     private static final long TOKEN_MASK = (1L << 56) - 1;
 
     /**
@@ -356,6 +359,11 @@ public final class UringEventLoop extends AbstractEventLoop {
                 action.accept(c);
             }
         });
+    }
+
+    @Override
+    public Watch watch(int fd, Listener listener) {
+        return new UringFdWatch(this, fd, listener);
     }
 
     /** The errno that ends a multishot recv when the buffer ring ran dry. */
