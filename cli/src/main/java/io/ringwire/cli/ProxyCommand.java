@@ -1,8 +1,6 @@
 package io.ringwire.cli;
 
-import io.ringwire.BackendUnavailableException;
 import io.ringwire.EventLoopGroup;
-import io.ringwire.WaitStrategy;
 import io.ringwire.internal.SockAddr;
 import io.ringwire.splice.SpliceProxy;
 import java.io.IOException;
@@ -15,7 +13,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import sun.misc.Signal;
 
 /**
  * {@code ringwire proxy --listen H:P --to H:P}: a TCP proxy whose bytes move by {@code splice(2)}
@@ -71,15 +68,8 @@ final class ProxyCommand implements Callable<Integer> {
         if (address.isUnresolved()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--host: cannot resolve '" + options.host + "'");
         }
-        EventLoopGroup group;
-        try {
-            group = EventLoopGroup.builder()
-                    .backend(options.backend)
-                    .threads(options.threads)
-                    .waitStrategy(options.busyPoll ? WaitStrategy.BUSY_POLL : WaitStrategy.BLOCKING)
-                    .build();
-        } catch (BackendUnavailableException | IOException e) {
-            System.err.println("ringwire proxy: backend " + options.backend.cliName() + " unusable: " + Main.oneLine(e));
+        EventLoopGroup group = ServerRunner.openGroup("proxy", options);
+        if (group == null) {
             return Main.EXIT_FAILURE;
         }
         try (group) {
@@ -94,22 +84,13 @@ final class ProxyCommand implements Callable<Integer> {
                 System.err.println("ringwire proxy: " + Main.oneLine(e));
                 return Main.EXIT_FAILURE;
             }
-            CountDownLatch stop = new CountDownLatch(1);
-            Signal.handle(new Signal("TERM"), s -> stop.countDown());
-            Signal.handle(new Signal("INT"), s -> stop.countDown());
+            CountDownLatch stop = ServerRunner.onSignal();
 
             System.out.println("listening proxy " + SockAddr.format(proxy.localAddress())
                     + " backend=" + group.backend().cliName() + " threads=" + group.size());
             System.out.flush();
 
-            while (true) {
-                try {
-                    stop.await();
-                    break;
-                } catch (InterruptedException ignored) {
-                    // Only a signal ends a server.
-                }
-            }
+            ServerRunner.awaitUninterruptibly(stop);
             LOG.log(System.Logger.Level.INFO, "shutting down: draining " + proxy.activeCount()
                     + " relay(s) for at most " + options.drainTimeout.toMillis() + " ms");
             boolean clean = proxy.shutdown(options.drainTimeout);

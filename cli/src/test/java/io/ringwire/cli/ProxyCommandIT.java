@@ -1,15 +1,11 @@
 package io.ringwire.cli;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.OutputStream;
-import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -43,7 +39,8 @@ class ProxyCommandIT {
                     for (int i = 0; i < 32; i++) {
                         int seed = i;
                         streams.add(threads.submit(() -> {
-                            throughTheProxy(port, seed);
+                            // Random bytes out, a half-close, every byte back before the end: the FIN crossed both ways.
+                            EchoCommandIT.echoOnce(port, seed);
                             return null;
                         }));
                     }
@@ -60,28 +57,6 @@ class ProxyCommandIT {
             }
             echo.terminate();
             assertEquals(0, echo.awaitExit());
-        }
-    }
-
-    /** Random bytes out, a half-close, and every byte back before the end: the FIN crossed the proxy both ways. */
-    private static void throughTheProxy(int port, int seed) throws Exception {
-        Random random = new Random(seed);
-        byte[] data = new byte[1 + random.nextInt(512 * 1024)];
-        random.nextBytes(data);
-        try (Socket s = new Socket("127.0.0.1", port)) {
-            s.setSoTimeout(30_000);
-            Thread writer = Thread.ofVirtual().start(() -> {
-                try {
-                    OutputStream out = s.getOutputStream();
-                    out.write(data);
-                    s.shutdownOutput();
-                } catch (Exception e) {
-                    throw new RuntimeException(e);
-                }
-            });
-            byte[] back = s.getInputStream().readAllBytes();
-            writer.join();
-            assertArrayEquals(data, back, "stream of " + data.length + " bytes");
         }
     }
 
