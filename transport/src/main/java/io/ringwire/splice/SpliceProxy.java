@@ -188,6 +188,21 @@ public final class SpliceProxy implements AutoCloseable {
         shutdown(Duration.ZERO);
     }
 
+    /**
+     * Readiness reports handled by every relay so far, summed on each loop's thread: a relay at
+     * rest handles none, so a count that keeps climbing while nothing moves is a spin. Blocks the
+     * caller until each loop has answered; never call it from a loop thread.
+     */
+    public long readyReports() {
+        long sum = 0;
+        for (OnLoop l : perLoop) {
+            CompletableFuture<Long> f = new CompletableFuture<>();
+            l.loop.execute(() -> f.complete(l.reportsOfEnded + l.relays.stream().mapToLong(SpliceRelay::readyReports).sum()));
+            sum += f.join();
+        }
+        return sum;
+    }
+
     private static void runOn(OnLoop l, Runnable r) {
         try {
             l.loop.execute(r);
@@ -230,6 +245,7 @@ public final class SpliceProxy implements AutoCloseable {
         private FdWatcher.Watch watch;
         private boolean listening;
         private final Set<SpliceRelay> relays = new HashSet<>();
+        private long reportsOfEnded;
         private final Set<PendingConnect> connecting = new HashSet<>();
         private final Runnable acceptTask = this::acceptAll;
 
@@ -350,6 +366,7 @@ public final class SpliceProxy implements AutoCloseable {
 
         private void relayEnded(SpliceRelay relay) {
             relays.remove(relay);
+            reportsOfEnded += relay.readyReports();
             Throwable cause = relay.cause();
             if (cause != null) {
                 LOG.log(System.Logger.Level.DEBUG, () -> "proxy: relay ended: " + cause.getMessage());

@@ -53,6 +53,8 @@ public final class SpliceRelay {
     private FdWatcher.Watch watchB;
     private boolean ended;
     private Throwable cause;
+    /** Readiness reports handled: what a spinning relay would run up (see {@link #readyReports()}). */
+    private long reports;
     private final long idleNanos;
     private long lastActivity;
     private Cancellable idleTimer;
@@ -203,6 +205,7 @@ public final class SpliceRelay {
                 if (ended) {
                     return;
                 }
+                reports++;
                 pumpBoth();
                 if (!ended && (ready & FdWatcher.FAILED) != 0) {
                     // Neither direction may be touching this socket now (one waits on the other
@@ -304,6 +307,11 @@ public final class SpliceRelay {
     /** Why the relay ended: null for a clean end (both directions reached EOF), or while it runs. */
     public Throwable cause() {
         return cause;
+    }
+
+    /** Readiness reports this relay has handled; loop thread only. A few per transfer, never a stream of them at rest. */
+    public long readyReports() {
+        return reports;
     }
 
     public boolean isEnded() {

@@ -113,6 +113,46 @@ class SpliceProxyTest {
     }
 
     @ConformanceTest
+    void aHalfClosedRelayAtRestDoesNotSpin(TransportUnderTest transport) throws Exception {
+        RecordingServer recorded = new RecordingServer(() -> new io.ringwire.ConnectionHandler() {
+            @Override
+            public void onData(io.ringwire.Connection c, org.agrona.DirectBuffer data, int offset, int length) {
+                c.write(data, offset, length);
+                c.flush();
+            }
+
+            @Override
+            public void onInputShutdown(io.ringwire.Connection c) {
+                // Stays open and silent: the relay's client->backend direction is at EOF, the other idle.
+            }
+        }, true);
+        try (EventLoopGroup backendGroup = transport.newGroup(1);
+             EventLoopGroup proxyGroup = transport.newGroup(1)) {
+            Server server = backendGroup.listen(Loopback.v4AnyPort(), ServerConfig.defaults(), recorded);
+            try (SpliceProxy proxy = SpliceProxy.start(proxyGroup, Loopback.v4AnyPort(), server.localAddress(),
+                    SpliceProxy.Config.defaults());
+                 Socket halfClosed = Peers.connect(proxy.localAddress());
+                 Socket busy = Peers.connect(proxy.localAddress())) {
+                RecordingHandler h = recorded.next();
+                recorded.next();
+                halfClosed.getOutputStream().write(ascii("bye"));
+                halfClosed.shutdownOutput();
+                Await.get(h.inputShutdown, "the FIN to reach the backend");
+                long before = proxy.readyReports();
+                // 200 round trips on the other relay: a window measured in work, not in time. A
+                // relay that spun on the half-closed socket (RDHUP, level-triggered) would run up
+                // reports by the thousand meanwhile; two relays at rest add none.
+                for (int i = 0; i < 200; i++) {
+                    Peers.assertEchoes(busy, new byte[] {(byte) i});
+                }
+                long during = proxy.readyReports() - before;
+                assertTrue(during < 200 * 8, "readiness reports during 200 round trips: " + during);
+                assertEquals(2, proxy.activeCount(), "the half-closed relay is still open for the reply direction");
+            }
+        }
+    }
+
+    @ConformanceTest
     void aSlowReaderHoldsTheWriterBackAndGetsEverythingOnceItReads(TransportUnderTest transport) throws Exception {
         RecordingServer recorded = new RecordingServer(null, false);
         int total = 48 << 20;
