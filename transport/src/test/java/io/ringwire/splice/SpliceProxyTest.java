@@ -36,6 +36,21 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class SpliceProxyTest {
 
+    /** A backend that keeps its side open after the client's FIN, so it can still answer; echoes or not. */
+    private record OpenAfterFin(boolean echo) implements io.ringwire.ConnectionHandler {
+        @Override
+        public void onData(io.ringwire.Connection c, org.agrona.DirectBuffer data, int offset, int length) {
+            if (echo) {
+                c.write(data, offset, length);
+                c.flush();
+            }
+        }
+
+        @Override
+        public void onInputShutdown(io.ringwire.Connection c) {
+        }
+    }
+
     private static byte[] ascii(String s) {
         return s.getBytes(StandardCharsets.US_ASCII);
     }
@@ -81,16 +96,7 @@ class SpliceProxyTest {
 
     @ConformanceTest
     void halfCloseIsPassedThroughAndTheOtherDirectionGoesOn(TransportUnderTest transport) throws Exception {
-        // A backend that keeps its side open after the client's FIN, so it can still answer.
-        RecordingServer recorded = new RecordingServer(() -> new io.ringwire.ConnectionHandler() {
-            @Override
-            public void onData(io.ringwire.Connection c, org.agrona.DirectBuffer data, int offset, int length) {
-            }
-
-            @Override
-            public void onInputShutdown(io.ringwire.Connection c) {
-            }
-        }, true);
+        RecordingServer recorded = new RecordingServer(() -> new OpenAfterFin(false), true);
         try (EventLoopGroup backendGroup = transport.newGroup(1);
              EventLoopGroup proxyGroup = transport.newGroup(1)) {
             Server server = backendGroup.listen(Loopback.v4AnyPort(), ServerConfig.defaults(), recorded);
@@ -114,18 +120,8 @@ class SpliceProxyTest {
 
     @ConformanceTest
     void aHalfClosedRelayAtRestDoesNotSpin(TransportUnderTest transport) throws Exception {
-        RecordingServer recorded = new RecordingServer(() -> new io.ringwire.ConnectionHandler() {
-            @Override
-            public void onData(io.ringwire.Connection c, org.agrona.DirectBuffer data, int offset, int length) {
-                c.write(data, offset, length);
-                c.flush();
-            }
-
-            @Override
-            public void onInputShutdown(io.ringwire.Connection c) {
-                // Stays open and silent: the relay's client->backend direction is at EOF, the other idle.
-            }
-        }, true);
+        // The half-closed one's backend stays open and silent: one direction at EOF, the other idle.
+        RecordingServer recorded = new RecordingServer(() -> new OpenAfterFin(true), true);
         try (EventLoopGroup backendGroup = transport.newGroup(1);
              EventLoopGroup proxyGroup = transport.newGroup(1)) {
             Server server = backendGroup.listen(Loopback.v4AnyPort(), ServerConfig.defaults(), recorded);
