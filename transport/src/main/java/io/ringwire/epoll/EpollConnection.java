@@ -23,6 +23,12 @@ final class EpollConnection extends AbstractConnection {
     static final int READ_BUDGET = 16;
     /** Bytes asked of one sendfile: a socket buffer takes far less at once, so this only caps the int. */
     private static final int MAX_SENDFILE = 1 << 30;
+    /**
+     * File bytes one flush sends before it yields to the loop's other connections: a reader as fast
+     * as the disk would otherwise keep a large file's sendfile loop from ever seeing EAGAIN.
+     */
+    static final long FILE_BUDGET = 8L << 20;
+    private final Runnable resumeFlush = this::flushNow;
 
     private final EpollEventLoop epoll;
     /** Registered with the loop's epoll set; (generation << 32) | slot, -1 when not. */
@@ -182,12 +188,19 @@ final class EpollConnection extends AbstractConnection {
             return;
         }
         writeBlocked = false;
+        long fileBudget = FILE_BUDGET;
         while (!outbound.isEmpty()) {
             FileRegion file = outbound.dueFile();
             if (file != null) {
+                if (fileBudget <= 0) {
+                    epoll.execute(resumeFlush); // the rest after the loop's other work
+                    break;
+                }
+                long before = file.remaining();
                 if (!sendFileNow(file)) {
                     break;
                 }
+                fileBudget -= before - file.remaining();
                 continue;
             }
             long described = outbound.fill(epoll.iov);

@@ -36,6 +36,9 @@ final class UringConnection extends AbstractConnection implements UringHandle {
     private boolean sendInFlight;
     /** A POLL_ADD for POLLOUT is in flight: a file send found the socket full. */
     private boolean pollInFlight;
+    /** File bytes one flush sends before yielding to the loop's other connections. */
+    private static final long FILE_BUDGET = 8L << 20;
+    private final Runnable resumeFlush = this::flushNow;
     /** Bytes the send in flight covers: the kernel's, even if the connection closes meanwhile. */
     private long sendBytes;
     private boolean cancelSubmitted;
@@ -219,10 +222,18 @@ final class UringConnection extends AbstractConnection implements UringHandle {
         if (closed || connecting || sendInFlight || pollInFlight) {
             return; // an in-flight send's (or poll's) completion carries on with what was queued meanwhile
         }
+        long fileBudget = FILE_BUDGET;
         for (FileRegion file; (file = outbound.dueFile()) != null; ) {
+            if (fileBudget <= 0) {
+                uring.execute(resumeFlush); // the rest after the loop's other work
+                afterFlush();
+                return;
+            }
+            long before = file.remaining();
             if (!sendFileNow(file)) {
                 return;
             }
+            fileBudget -= before - file.remaining();
         }
         if (outbound.isEmpty()) {
             afterFlush();
