@@ -32,6 +32,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -82,7 +83,7 @@ class SendFileTest {
     void filesKeepTheirPlaceAmongWrites(TransportUnderTest transport) throws Exception {
         Path file = Files2.streamFile(dir, "a", 300_000);
         Path empty = Files2.streamFile(dir, "empty", 0);
-        List<CompletableFuture<Long>> futures = new ArrayList<>();
+        List<CompletableFuture<Long>> futures = new CopyOnWriteArrayList<>(); // filled on the loop thread
         Serving serving = new Serving(c -> {
             c.write(ascii("head|"), 0, 5);
             futures.add(c.sendFile(file));
@@ -182,7 +183,7 @@ class SendFileTest {
     @ConformanceTest
     void badFilesFailTheFutureAndLeaveTheConnectionUsable(TransportUnderTest transport) throws Exception {
         Path file = Files2.streamFile(dir, "d", 1000);
-        List<CompletableFuture<Long>> futures = new ArrayList<>();
+        List<CompletableFuture<Long>> futures = new CopyOnWriteArrayList<>(); // filled on the loop thread
         Serving serving = new Serving(c -> {
             futures.add(c.sendFile(dir.resolve("missing")));
             futures.add(c.sendFile(dir));
@@ -274,7 +275,7 @@ class SendFileTest {
     @ConformanceTest
     void closingWithFilesQueuedFailsThemAndClosesTheirFiles(TransportUnderTest transport) throws Exception {
         Path file = Files2.streamFile(dir, "g", 1 << 20);
-        List<CompletableFuture<Long>> futures = new ArrayList<>();
+        List<CompletableFuture<Long>> futures = new CopyOnWriteArrayList<>(); // filled on the loop thread
         Serving serving = new Serving(c -> {
             futures.add(c.sendFile(file));
             futures.add(c.sendFile(file));
@@ -287,6 +288,8 @@ class SendFileTest {
             try (Socket s = Peers.connect(server.localAddress())) {
                 assertTrue(Peers.isClosedByPeer(s));
             }
+            // The peer sees the close before onOpen has made its last call: wait for all three.
+            Await.until("onOpen to finish", () -> futures.size() == 3);
             for (CompletableFuture<Long> f : futures) {
                 assertInstanceOf(ClosedChannelException.class, Await.failure(f, "a queued file"));
             }
