@@ -151,7 +151,7 @@ class SpliceProxyTest {
     @ConformanceTest
     void aSlowReaderHoldsTheWriterBackAndGetsEverythingOnceItReads(TransportUnderTest transport) throws Exception {
         RecordingServer recorded = new RecordingServer(null, false);
-        int total = 48 << 20;
+        int total = 128 << 20;
         try (EventLoopGroup backendGroup = transport.newGroup(1);
              EventLoopGroup proxyGroup = transport.newGroup(1);
              ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -174,8 +174,8 @@ class SpliceProxyTest {
                     return null;
                 });
                 Await.until("the writer to get going", () -> written.get() > (1 << 20));
-                // Socket buffers on two hops and two pipes hold a few MiB at most: 48 MiB cannot be
-                // in flight while the backend reads nothing, so the writer must be held back.
+                // Socket buffers on two hops and a pipe hold tens of MiB at most, even with raised
+                // tcp_rmem/tcp_wmem: 128 MiB cannot be in flight while the backend reads nothing.
                 assertEquals(0, h.receivedBytes.get());
                 assertFalse(writer.isDone(), "the writer finished while nobody read: " + written.get());
                 h.connection().setAutoRead(true);
