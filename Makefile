@@ -75,3 +75,14 @@ bench-compare: build
 clean:
 	$(MAKE) -s -C native clean
 	$(MVN) -q clean
+
+## bench-zerocopy: builds, then measures sendFile against a copy through Java and the splice proxy
+## against a copying one, on both backends (ZEROCOPY_ARGS="ROUNDS FILE_MIB FILES PROXY_MIB"), then an
+## io_uring file send by sendfile on the loop against IORING_OP_SPLICE (bench/uringfile). About 2 minutes.
+.PHONY: bench-zerocopy
+bench-zerocopy: build
+	$(MAKE) -s -C bench/uringfile
+	$(JAVA_HOME)/bin/java $(JVM_FLAGS) -cp $(BENCH_JAR) io.ringwire.bench.zerocopy.ZeroCopyBench $(ZEROCOPY_ARGS)
+	@f=$$(mktemp /tmp/ringwire-uringfile.XXXXXX) && head -c $$((64 << 20)) /dev/urandom > $$f && \
+		bench/uringfile/build/uringfile $$f 3 1 && bench/uringfile/build/uringfile $$f 3 32 && \
+		bench/uringfile/build/uringfile $$f 3 32 4; rc=$$?; rm -f $$f; exit $$rc

@@ -6,6 +6,8 @@
 #include "ringwire.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <limits.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -91,6 +93,10 @@ const struct rw_constant rw_constants[] = {
     C(EOWNERDEAD), C(ENOTRECOVERABLE), C(ERFKILL), C(EHWPOISON),
     /* aliases: same number, second name */
     C(EWOULDBLOCK), C(EDEADLOCK), C(ENOTSUP),
+
+    /* zero-copy: splice flags, and poll bits for io_uring's POLL_ADD */
+    C(SPLICE_F_MOVE), C(SPLICE_F_NONBLOCK), C(SPLICE_F_MORE),
+    C(POLLIN), C(POLLOUT), C(POLLERR), C(POLLHUP), C(POLLRDHUP),
 };
 const size_t rw_constants_count = sizeof(rw_constants) / sizeof(rw_constants[0]);
 

@@ -17,6 +17,7 @@ static const register_fn areas[] = {
     ringwire_register_eventfd,
     ringwire_register_limits,
     ringwire_register_uring,
+    ringwire_register_zerocopy,
 };
 
 /*

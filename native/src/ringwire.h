@@ -42,6 +42,7 @@ int ringwire_register_epoll(JNIEnv *env, jclass cls);
 int ringwire_register_eventfd(JNIEnv *env, jclass cls);
 int ringwire_register_limits(JNIEnv *env, jclass cls);
 int ringwire_register_uring(JNIEnv *env, jclass cls);
+int ringwire_register_zerocopy(JNIEnv *env, jclass cls);
 
 /* ---- constants.c ---- */
 struct rw_constant {
@@ -107,5 +108,14 @@ int rw_io_uring_enter(int fd, unsigned to_submit, unsigned min_complete, unsigne
 int rw_io_uring_register(int fd, unsigned opcode, void *arg, unsigned nr_args);
 int64_t rw_mmap(int64_t length, int prot, int flags, int fd, int64_t offset);
 int rw_munmap(void *addr, int64_t length);
+
+/* ---- zerocopy.c ---- */
+int rw_open_read(const char *path);
+int64_t rw_file_size(int fd);
+int64_t rw_sendfile(int out_fd, int in_fd, int64_t offset, int count);
+int64_t rw_splice(int fd_in, int64_t off_in, int fd_out, int64_t off_out, int len, unsigned flags);
+int64_t rw_pipe(void);
+int rw_set_pipe_size(int fd, int size);
+int rw_get_pipe_size(int fd);
 
 #endif

@@ -2,6 +2,8 @@ package io.ringwire;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
 import org.agrona.DirectBuffer;
 
 /**
@@ -48,6 +50,33 @@ public interface Connection {
 
     /** Sends what is queued, as far as the kernel takes it now; the rest follows on writability. */
     void flush();
+
+    /**
+     * Queues {@code length} bytes of {@code file} from {@code offset}, to be sent without copying
+     * them through Java ({@code sendfile(2)}), in their place among this connection's other writes.
+     * Like {@link #write}, it only queues: {@link #flush()} sends. {@code length} -1 means "to the
+     * end of the file as it is now".
+     *
+     * <p><b>Ownership and threading.</b> May be called from any thread. The file is opened here, on
+     * the caller's thread, so a missing or unreadable file, or a range beyond its end, fails the
+     * returned future at once and queues nothing. From then on the connection owns the descriptor
+     * and closes it when the future ends, however it ends. The future completes with the length
+     * sent once the kernel has taken the last byte, and fails if the connection closes first
+     * ({@link java.nio.channels.ClosedChannelException}), the socket fails, or the file turns out
+     * shorter than the range when its turn comes ({@link java.io.EOFException}; the connection is
+     * then closed, since its peer was promised bytes that do not exist). Callbacks attached to the
+     * future without an executor run on the loop thread and must not block.
+     *
+     * <p>Queued file bytes count in {@link #pendingOutboundBytes()} and against the watermarks.
+     */
+    default CompletableFuture<Long> sendFile(Path file, long offset, long length) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("sendFile on " + getClass().getName()));
+    }
+
+    /** {@link #sendFile(Path, long, long)} of the whole file. */
+    default CompletableFuture<Long> sendFile(Path file) {
+        return sendFile(file, 0, -1);
+    }
 
     /** {@link #write(DirectBuffer, int, int)} then {@link #flush()}. */
     default void writeAndFlush(DirectBuffer src, int offset, int length) {

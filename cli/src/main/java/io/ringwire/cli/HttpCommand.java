@@ -1,6 +1,7 @@
 package io.ringwire.cli;
 
 import io.ringwire.EventLoopGroup;
+import io.ringwire.protocol.http.FileHandler;
 import io.ringwire.protocol.http.HttpHandler;
 import io.ringwire.protocol.http.HttpHeader;
 import io.ringwire.protocol.http.HttpMethod;
@@ -10,6 +11,7 @@ import io.ringwire.protocol.http.HttpServerConfig;
 import io.ringwire.protocol.http.HttpServerStats;
 import io.ringwire.protocol.http.HttpStatus;
 import io.ringwire.protocol.http.MetricsHandler;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,12 +24,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code ringwire http}: an HTTP/1.1 server with the contract's routes. {@code /plaintext} and
- * {@code /metrics} work; {@code /files/NAME} answers 501 until zero-copy file transfer lands.
+ * {@code ringwire http}: an HTTP/1.1 server with the contract's routes. {@code /files/NAME} serves
+ * regular files under {@code --root} with zero-copy transfer ({@link FileHandler}); without a root
+ * it answers 404.
  */
 @Command(name = "http", mixinStandardHelpOptions = true,
         description = "An HTTP/1.1 server: GET /plaintext, GET /metrics (Prometheus text), GET /files/NAME"
-                + " (not implemented yet: 501). Keep-alive and pipelining. Default port 8080.")
+                + " (a regular file under --root, sent with zero-copy sendfile). Keep-alive and pipelining."
+                + " Default port 8080.")
 final class HttpCommand implements Callable<Integer> {
     static final int DEFAULT_PORT = 8080;
     private static final byte[] HELLO = "Hello, World!".getBytes(StandardCharsets.US_ASCII);
@@ -40,7 +44,8 @@ final class HttpCommand implements Callable<Integer> {
     ServerOptions options = new ServerOptions();
 
     @Option(names = "--root", paramLabel = "DIR",
-            description = "Directory /files/NAME will serve from; file serving comes with zero-copy transfer (until then 501).")
+            description = "Directory that GET /files/NAME serves regular files from, with zero-copy transfer."
+                    + " Paths that leave it (.., absolute, encoded, symlinks out) are refused. Without it, /files/ is 404.")
     Path root;
 
     @Override
@@ -49,13 +54,19 @@ final class HttpCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--root: not a directory: " + root);
         }
         HttpServerStats stats = new HttpServerStats();
+        HttpHandler files;
+        try {
+            files = root == null ? (request, response) -> response.status(HttpStatus.NOT_FOUND)
+                    .contentType("text/plain").body("no --root: no files are served\n")
+                    : new FileHandler(root, "/files/");
+        } catch (IOException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--root: " + e.getMessage());
+        }
         return ServerRunner.runWithGroup(spec, options, DEFAULT_PORT,
-                group -> HttpServer.handlers(routes(group, stats), HttpServerConfig.defaults(), stats));
+                group -> HttpServer.handlers(routes(group, stats, files), HttpServerConfig.defaults(), stats));
     }
 
-    static HttpRouter routes(EventLoopGroup group, HttpServerStats stats) {
-        HttpHandler files = (request, response) -> response.status(HttpStatus.NOT_IMPLEMENTED).contentType("text/plain")
-                .body("/files/ is not implemented yet: it comes with zero-copy file transfer\n");
+    static HttpRouter routes(EventLoopGroup group, HttpServerStats stats, HttpHandler files) {
         return HttpRouter.builder()
                 .get("/plaintext", (request, response) -> response.header(TEXT_PLAIN).body(HELLO))
                 .get("/metrics", new MetricsHandler(group::stats, stats))

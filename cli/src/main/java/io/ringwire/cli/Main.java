@@ -12,7 +12,9 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "A Linux network transport for Java over epoll and io_uring.",
-        subcommands = {EchoCommand.class, FrameCommand.class, HttpCommand.class, FetchCommand.class, io.ringwire.cli.doctor.DoctorCommand.class, io.ringwire.cli.sysctl.SysctlCommand.class})
+        subcommands = {EchoCommand.class, FrameCommand.class, HttpCommand.class, ProxyCommand.class,
+                FetchCommand.class, io.ringwire.cli.doctor.DoctorCommand.class,
+                io.ringwire.cli.sysctl.SysctlCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_FAILURE = 1;
     public static final int EXIT_USAGE = 2;

@@ -54,15 +54,8 @@ final class ServerRunner {
             throw new CommandLine.ParameterException(spec.commandLine(), "--host: cannot resolve '" + options.host + "'");
         }
 
-        EventLoopGroup group;
-        try {
-            group = EventLoopGroup.builder()
-                    .backend(options.backend)
-                    .threads(options.threads)
-                    .waitStrategy(options.busyPoll ? WaitStrategy.BUSY_POLL : WaitStrategy.BLOCKING)
-                    .build();
-        } catch (BackendUnavailableException | IOException e) {
-            System.err.println("ringwire " + command + ": backend " + options.backend.cliName() + " unusable: " + Main.oneLine(e));
+        EventLoopGroup group = openGroup(command, options);
+        if (group == null) {
             return Main.EXIT_FAILURE;
         }
         try (group) {
@@ -77,9 +70,7 @@ final class ServerRunner {
                 System.err.println("ringwire " + command + ": " + Main.oneLine(e));
                 return Main.EXIT_FAILURE;
             }
-            CountDownLatch stop = new CountDownLatch(1);
-            Signal.handle(new Signal("TERM"), s -> stop.countDown());
-            Signal.handle(new Signal("INT"), s -> stop.countDown());
+            CountDownLatch stop = onSignal();
 
             System.out.println("listening " + command + " " + SockAddr.format(server.localAddress())
                     + " backend=" + group.backend().cliName() + " threads=" + group.size());
@@ -94,7 +85,29 @@ final class ServerRunner {
         return 0;
     }
 
-    private static void awaitUninterruptibly(CountDownLatch latch) {
+    /** The loops {@code options} ask for; null, after a one-line error on stderr, if the backend is unusable. */
+    static EventLoopGroup openGroup(String command, ServerOptions options) {
+        try {
+            return EventLoopGroup.builder()
+                    .backend(options.backend)
+                    .threads(options.threads)
+                    .waitStrategy(options.busyPoll ? WaitStrategy.BUSY_POLL : WaitStrategy.BLOCKING)
+                    .build();
+        } catch (BackendUnavailableException | IOException e) {
+            System.err.println("ringwire " + command + ": backend " + options.backend.cliName() + " unusable: " + Main.oneLine(e));
+            return null;
+        }
+    }
+
+    /** A latch that SIGTERM or SIGINT opens: the start of a graceful shutdown. */
+    static CountDownLatch onSignal() {
+        CountDownLatch stop = new CountDownLatch(1);
+        Signal.handle(new Signal("TERM"), s -> stop.countDown());
+        Signal.handle(new Signal("INT"), s -> stop.countDown());
+        return stop;
+    }
+
+    static void awaitUninterruptibly(CountDownLatch latch) {
         while (true) {
             try {
                 latch.await();

@@ -65,7 +65,7 @@ class EchoCommandIT {
     }
 
     /** Sends random bytes, half-closes, and expects every byte back before the server's FIN. */
-    private static void echoOnce(int port, int seed) throws Exception {
+    static void echoOnce(int port, int seed) throws Exception {
         Random random = new Random(seed);
         byte[] data = new byte[1 + random.nextInt(256 * 1024)];
         random.nextBytes(data);

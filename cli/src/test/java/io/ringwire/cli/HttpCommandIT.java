@@ -9,6 +9,8 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -16,12 +18,15 @@ import java.util.regex.Matcher;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code bin/ringwire http} against the contract: with curl, and with raw sockets for what curl cannot send. */
 @Timeout(120)
 class HttpCommandIT {
+    @TempDir
+    Path tmp;
 
     private static boolean curlInstalled() {
         try {
@@ -52,7 +57,14 @@ class HttpCommandIT {
     @ValueSource(strings = {"epoll", "io_uring"})
     void curlGetsPlaintextMetricsAndFiles(String backend) throws Exception {
         Assumptions.assumeTrue(curlInstalled(), "curl is not installed (make deps installs it)");
-        try (RingwireProcess p = RingwireProcess.start("http", "--port", "0", "--backend", backend, "--threads", "2")) {
+        Path root = Files.createDirectory(tmp.resolve("root"));
+        Files.writeString(root.resolve("a.txt"), "file a\n");
+        byte[] big = new byte[5 << 20];
+        new java.util.Random(7).nextBytes(big);
+        Files.write(root.resolve("big.bin"), big);
+        Files.writeString(tmp.resolve("secret"), "top secret\n");
+        try (RingwireProcess p = RingwireProcess.start("http", "--port", "0", "--backend", backend, "--threads", "2",
+                "--root", root.toString())) {
             Matcher ready = p.awaitReady();
             assertEquals("http", ready.group(1));
             assertEquals(backend, ready.group(4));
@@ -77,7 +89,16 @@ class HttpCommandIT {
             assertTrue(metrics.contains("ringwire_bytes_written_total"), metrics);
             assertTrue(metrics.contains("ringwire_errors_total{kind=\"read\"}"), metrics);
 
-            assertEquals("501", curl("--output", "/dev/null", "--write-out", "%{http_code}", base + "/files/a.txt"));
+            assertEquals("file a\n", curl(base + "/files/a.txt"));
+            Path fetched = tmp.resolve("fetched");
+            assertEquals("200", curl("--output", fetched.toString(), "--write-out", "%{http_code}", base + "/files/big.bin"));
+            assertTrue(java.util.Arrays.equals(big, Files.readAllBytes(fetched)), "5 MiB binary file intact");
+            assertEquals("404", curl("--output", "/dev/null", "--write-out", "%{http_code}", base + "/files/missing"));
+            for (String escape : new String[] {"/files/../secret", "/files/%2e%2e/secret", "/files/%2E%2E%2Fsecret"}) {
+                String out = curl("--path-as-is", "--write-out", " %{http_code}", base + escape);
+                assertTrue(out.endsWith(" 403") || out.endsWith(" 404"), escape + ": " + out);
+                assertTrue(!out.contains("top secret"), escape + ": " + out);
+            }
             assertEquals("404", curl("--output", "/dev/null", "--write-out", "%{http_code}", base + "/nothing"));
             assertEquals("405", curl("--output", "/dev/null", "--write-out", "%{http_code}", "--data-binary", "x",
                     base + "/plaintext"));
@@ -90,7 +111,11 @@ class HttpCommandIT {
     @ParameterizedTest
     @ValueSource(strings = {"epoll", "io_uring"})
     void sixteenPipelinedRequestsInOneSendComeBackInOrder(String backend) throws Exception {
-        try (RingwireProcess p = RingwireProcess.start("http", "--port", "0", "--backend", backend)) {
+        for (int i = 2; i < 16; i += 3) {
+            Files.writeString(tmp.resolve("f" + i), "file number " + i);
+        }
+        try (RingwireProcess p = RingwireProcess.start("http", "--port", "0", "--backend", backend,
+                "--root", tmp.toString())) {
             int port = Integer.parseInt(p.awaitReady().group(3));
             try (Socket s = new Socket("127.0.0.1", port)) {
                 s.setSoTimeout(20_000);
@@ -102,7 +127,7 @@ class HttpCommandIT {
                 BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
                 for (int i = 0; i < 16; i++) {
                     String status = in.readLine();
-                    assertEquals(i % 3 == 2 ? "HTTP/1.1 501 Not Implemented" : "HTTP/1.1 200 OK", status, "response " + i);
+                    assertEquals("HTTP/1.1 200 OK", status, "response " + i);
                     int length = -1;
                     for (String line = in.readLine(); !line.isEmpty(); line = in.readLine()) {
                         if (line.startsWith("Content-Length: ")) {
@@ -113,9 +138,7 @@ class HttpCommandIT {
                     for (int got = 0; got < length; ) {
                         got += in.read(body, got, length - got);
                     }
-                    if (i % 3 != 2) {
-                        assertEquals("Hello, World!", new String(body));
-                    }
+                    assertEquals(i % 3 == 2 ? "file number " + i : "Hello, World!", new String(body), "response " + i);
                 }
                 // A malformed request after them: 400, then a close.
                 s.getOutputStream().write("NOT HTTP\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -137,6 +160,21 @@ class HttpCommandIT {
                         .getBytes(StandardCharsets.US_ASCII));
                 BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
                 assertEquals("HTTP/1.1 431 Request Header Fields Too Large", in.readLine());
+            }
+            p.terminate();
+            assertEquals(0, p.awaitExit());
+        }
+    }
+
+    @Test
+    void withoutARootFilesAre404() throws Exception {
+        try (RingwireProcess p = RingwireProcess.start("http", "--port", "0")) {
+            int port = Integer.parseInt(p.awaitReady().group(3));
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                s.setSoTimeout(20_000);
+                s.getOutputStream().write("GET /files/a HTTP/1.1\r\nHost: t\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
+                assertEquals("HTTP/1.1 404 Not Found", in.readLine());
             }
             p.terminate();
             assertEquals(0, p.awaitExit());

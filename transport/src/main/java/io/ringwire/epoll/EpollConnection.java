@@ -2,6 +2,7 @@ package io.ringwire.epoll;
 
 import io.ringwire.ConnectionConfig;
 import io.ringwire.ConnectionHandler;
+import io.ringwire.buffer.FileRegion;
 import io.ringwire.internal.Errno;
 import io.ringwire.internal.Errors;
 import io.ringwire.internal.Linux;
@@ -20,6 +21,14 @@ import org.agrona.concurrent.UnsafeBuffer;
 final class EpollConnection extends AbstractConnection {
     /** Reads per event before yielding to other connections (64 KiB each: up to 1 MiB). */
     static final int READ_BUDGET = 16;
+    /** Bytes asked of one sendfile: a socket buffer takes far less at once, so this only caps the int. */
+    private static final int MAX_SENDFILE = 1 << 30;
+    /**
+     * File bytes one flush sends before it yields to the loop's other connections: a reader as fast
+     * as the disk would otherwise keep a large file's sendfile loop from ever seeing EAGAIN.
+     */
+    static final long FILE_BUDGET = 8L << 20;
+    private final Runnable resumeFlush = this::flushNow;
 
     private final EpollEventLoop epoll;
     /** Registered with the loop's epoll set; (generation << 32) | slot, -1 when not. */
@@ -179,7 +188,21 @@ final class EpollConnection extends AbstractConnection {
             return;
         }
         writeBlocked = false;
+        long fileBudget = FILE_BUDGET;
         while (!outbound.isEmpty()) {
+            FileRegion file = outbound.dueFile();
+            if (file != null) {
+                if (fileBudget <= 0) {
+                    epoll.execute(resumeFlush); // the rest after the loop's other work
+                    break;
+                }
+                long before = file.remaining();
+                if (!sendFileNow(file)) {
+                    break;
+                }
+                fileBudget -= before - file.remaining();
+                continue;
+            }
             long described = outbound.fill(epoll.iov);
             // One segment goes through send(MSG_NOSIGNAL). writev cannot take that flag; a closed
             // peer then raises SIGPIPE, which the JVM ignores, and the call returns EPIPE either way.
@@ -200,7 +223,38 @@ final class EpollConnection extends AbstractConnection {
                 return;
             }
         }
+        if (closed) {
+            return; // a file region failed, or a completion callback closed the connection
+        }
         afterFlush();
+    }
+
+    /**
+     * One {@code sendfile} of the due region. Returns true to go on flushing; false when the socket
+     * is full (EPOLLOUT resumes) or the connection closed. A short count is not taken as "full":
+     * the file may have ended early, and only EAGAIN proves an EPOLLOUT edge will come, so the
+     * loop asks again and hears EAGAIN, more bytes, or 0 (the file shrank).
+     */
+    private boolean sendFileNow(FileRegion file) {
+        if (file.remaining() == 0) {
+            fileSent(0);
+            return !closed;
+        }
+        long n = Native.sendfile(fd, file.fd(), file.position(), (int) Math.min(file.remaining(), MAX_SENDFILE));
+        if (n > 0) {
+            fileSent(n);
+            return !closed;
+        }
+        if (n == -Errno.EAGAIN) {
+            writeBlocked = true;
+            return false;
+        }
+        if (n == 0) {
+            fileShrank(file);
+        } else {
+            fileSendFailed((int) n);
+        }
+        return false;
     }
 
     // ---- closing ----

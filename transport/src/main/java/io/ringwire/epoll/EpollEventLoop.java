@@ -30,7 +30,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p>Everything here runs on the loop thread except the methods inherited from
  * {@link AbstractEventLoop} that say otherwise.
  */
-public final class EpollEventLoop extends AbstractEventLoop {
+public final class EpollEventLoop extends AbstractEventLoop implements io.ringwire.loop.FdWatcher {
     static final int MAX_EVENTS = 512;
     static final int READ_BUFFER_SIZE = 64 * 1024;
     private static final long WAKEUP_TOKEN = -1L;
@@ -212,5 +212,12 @@ public final class EpollEventLoop extends AbstractEventLoop {
     protected EpollConnection newClientConnection(int fd, ConnectionHandler handler, ConnectionConfig config,
                                                   InetSocketAddress remote) throws IOException {
         return newConnection(fd, handler, config, null, remote);
+    }
+
+    @Override
+    public Watch watch(int fd, Listener listener) throws IOException {
+        EpollFdWatch w = new EpollFdWatch(this, fd, listener);
+        register(w);
+        return w;
     }
 }

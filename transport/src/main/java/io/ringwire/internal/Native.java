@@ -154,4 +154,40 @@ public final class Native {
 
     /** Sets the soft and hard limit; -1 means unlimited. */
     public static native int setrlimit(int resource, long soft, long hard);
+
+    // ---- zero-copy ----
+
+    /**
+     * {@code open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)}; {@code path} is a NUL-terminated byte
+     * string in native memory. Returns the descriptor, which the caller owns and must close.
+     */
+    public static native int openRead(long path);
+
+    /** {@code st_size} of a regular file; {@code -EISDIR} for a directory, {@code -EINVAL} for anything else. */
+    public static native long fileSize(int fd);
+
+    /**
+     * {@code sendfile(outFd, inFd, &offset, count)}: the bytes moved from the file at {@code offset}
+     * to the socket (the file's own position is left alone), or -errno ({@code -EAGAIN} when the
+     * socket buffer is full). 0 with {@code count > 0} means the file ends before {@code offset}.
+     */
+    public static native long sendfile(int outFd, int inFd, long offset, int count);
+
+    /**
+     * {@code splice(fdIn, offIn, fdOut, offOut, len, flags)}; an offset of -1 passes NULL (a pipe
+     * or socket end). Returns the bytes moved, 0 at end of input, or -errno.
+     */
+    public static native long splice(int fdIn, long offIn, int fdOut, long offOut, int len, int flags);
+
+    /**
+     * {@code pipe2(O_NONBLOCK | O_CLOEXEC)}: the read end in the high 32 bits, the write end in the
+     * low 32, or -errno. The caller owns and closes both.
+     */
+    public static native long pipe();
+
+    /** {@code fcntl(fd, F_SETPIPE_SZ, size)}: the capacity the kernel granted, or -errno. */
+    public static native int setPipeSize(int fd, int size);
+
+    /** {@code fcntl(fd, F_GETPIPE_SZ)}. */
+    public static native int getPipeSize(int fd);
 }

@@ -6,6 +6,7 @@ import io.ringwire.ConnectionHandler;
 import io.ringwire.EventLoop;
 import io.ringwire.EventLoop.Cancellable;
 import io.ringwire.SocketOption;
+import io.ringwire.buffer.FileRegion;
 import io.ringwire.buffer.OutboundBuffer;
 import io.ringwire.internal.Errno;
 import io.ringwire.internal.Errors;
@@ -18,6 +19,8 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.concurrent.RejectedExecutionException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -296,6 +299,76 @@ public abstract class AbstractConnection implements Connection {
                 EXTERNAL_WRITES.getAndAdd(this, -1);
             }
         });
+    }
+
+    // ---- sending files ----
+
+    @Override
+    public final CompletableFuture<Long> sendFile(Path file, long offset, long length) {
+        CompletableFuture<Long> future = new CompletableFuture<>();
+        FileRegion region;
+        try {
+            region = FileRegion.open(file, offset, length, future);
+        } catch (IOException | IllegalArgumentException e) {
+            future.completeExceptionally(e);
+            return future;
+        }
+        if (directWriteAllowed()) {
+            enqueueFile(region);
+            return future;
+        }
+        // Counted like a cross-thread write, so a loop-thread write made after it cannot overtake it.
+        EXTERNAL_WRITES.getAndAdd(this, 1);
+        try {
+            loop.execute(() -> {
+                try {
+                    enqueueFile(region);
+                } finally {
+                    EXTERNAL_WRITES.getAndAdd(this, -1);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            EXTERNAL_WRITES.getAndAdd(this, -1);
+            region.fail(new Errors.Closed("sendFile " + file + ": the event loop has stopped"));
+        }
+        return future;
+    }
+
+    private void enqueueFile(FileRegion region) {
+        if (!acceptsWrites()) {
+            region.fail(new Errors.Closed("sendFile " + region.path() + ": connection "
+                    + (closed ? "closed" : "output shut down")));
+            return;
+        }
+        outbound.appendFile(region);
+        afterAppend();
+    }
+
+    /** The kernel took {@code n} bytes of the due file region; completes it when done. */
+    protected final void fileSent(long n) {
+        loop.stats().bytesWritten += n;
+        lastActivity = loop.nanoTime();
+        outbound.fileSent(n);
+    }
+
+    /**
+     * The due file region's file ended before its range did ({@code sendfile} returned 0): the
+     * peer was promised bytes that will never come, so the region fails and the connection closes.
+     */
+    protected final void fileShrank(FileRegion region) {
+        java.io.EOFException e = new java.io.EOFException("sendFile " + region.path() + ": the file ended at "
+                + region.position() + " with " + region.remaining() + " bytes of the range left; it shrank");
+        outbound.failDueFile(e);
+        loop.stats().writeErrors++;
+        closeNow(e);
+    }
+
+    /** A {@code sendfile} of the due region failed with {@code -errno} {@code result}. */
+    protected final void fileSendFailed(int result) {
+        IOException e = Errors.newException("sendfile", remote, result);
+        outbound.failDueFile(e);
+        loop.stats().writeErrors++;
+        closeNow(e);
     }
 
     private void afterAppend() {

@@ -114,6 +114,16 @@ final class Uring {
     static final int TIMESPEC_SEC = require("OFFSETOF_KERNEL_TIMESPEC_SEC");
     static final int TIMESPEC_NSEC = require("OFFSETOF_KERNEL_TIMESPEC_NSEC");
 
+    // zero-copy: the POLL_ADD that waits for a full socket, and splice (measured, see UringConnection)
+    static final int OP_POLL_ADD = require("IORING_OP_POLL_ADD");
+    static final int OP_SPLICE = require("IORING_OP_SPLICE");
+    static final int SQE_SPLICE_FD_IN = require("OFFSETOF_SQE_SPLICE_FD_IN");
+    static final int POLLOUT = require("POLLOUT");
+    static final int POLLIN = require("POLLIN");
+    static final int POLLRDHUP = require("POLLRDHUP");
+    static final int POLLERR = require("POLLERR");
+    static final int POLLHUP = require("POLLHUP");
+
     /** Unused today; read so that a header lacking it shows up in the probe's report. */
     static final int SETUP_NO_SQARRAY = optional("IORING_SETUP_NO_SQARRAY");
 }

@@ -35,7 +35,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p>The ring is created on the loop thread, as {@code SINGLE_ISSUER} requires, and every method
  * here runs there.
  */
-public final class UringEventLoop extends AbstractEventLoop {
+public final class UringEventLoop extends AbstractEventLoop implements io.ringwire.loop.FdWatcher {
     static final int OP_WAKEUP = 1;
     static final int OP_TIMEOUT = 2;
     static final int OP_ACCEPT = 3;
@@ -45,6 +45,11 @@ public final class UringEventLoop extends AbstractEventLoop {
     static final int OP_CANCEL = 7;
     /** The loop's own housekeeping (cancelling its wake-up read on stop); completions ignored. */
     static final int OP_INTERNAL = 8;
+    /** A connection waits for its socket to take more of a file ({@code POLL_ADD POLLOUT}); 16 leaves room above. */
+    static final int OP_POLLOUT = 16;
+    /** A raw descriptor's watch ({@link io.ringwire.loop.FdWatcher}): readable, writable. */
+    static final int OP_WATCH_IN = 17;
+    static final int OP_WATCH_OUT = 18;
     private static final long TOKEN_MASK = (1L << 56) - 1;
 
     /**
@@ -70,6 +75,16 @@ public final class UringEventLoop extends AbstractEventLoop {
         return Integer.getInteger("ringwire.io_uring.buffer_size", 16 * 1024);
     }
     private static final int BUFFER_GROUP = 1;
+
+    /**
+     * Upper bound on this ring's iou-wrk threads, bounded and unbounded pools each:
+     * {@code ringwire.io_uring.max_workers} (4; 0 leaves the kernel's default, which grows with
+     * the CPU count and RLIMIT_NPROC). Operations that cannot complete inline (a splice from a
+     * file, say) go to these threads, and without a bound a burst of them spawned thousands.
+     */
+    static int maxWorkers() {
+        return Integer.getInteger("ringwire.io_uring.max_workers", 4);
+    }
 
     IoUring ring;
     BufferRing buffers;
@@ -103,10 +118,27 @@ public final class UringEventLoop extends AbstractEventLoop {
         ring = IoUring.create(sqEntries(), cqEntries(), IoUring.PREFERRED_FLAGS);
         noIowait = ring.hasFeature(Uring.FEAT_NO_IOWAIT);
         buffers = BufferRing.register(ring, BUFFER_GROUP, bufferCount(), bufferSize());
+        boundWorkers(maxWorkers());
         eventFd = Errors.check("eventfd", null, Native.eventfd(0, 0));
         wakeBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(8));
         timespec = new UnsafeBuffer(ByteBuffer.allocateDirect(Uring.SIZEOF_TIMESPEC));
         armWakeup();
+    }
+
+    /** {@code IORING_REGISTER_IOWQ_MAX_WORKERS} with {bounded, unbounded}; see {@link #maxWorkers()}. */
+    private void boundWorkers(int max) throws IOException {
+        if (max <= 0) {
+            return;
+        }
+        UnsafeBuffer counts = new UnsafeBuffer(ByteBuffer.allocateDirect(8));
+        try {
+            counts.putInt(0, max);
+            counts.putInt(4, max);
+            Errors.check("io_uring_register IOWQ_MAX_WORKERS", null,
+                    ring.register(Uring.REGISTER_IOWQ_MAX_WORKERS, counts.addressOffset(), 2));
+        } finally {
+            org.agrona.BufferUtil.free(counts);
+        }
     }
 
     // ---- submission helpers ----
@@ -327,6 +359,11 @@ public final class UringEventLoop extends AbstractEventLoop {
                 action.accept(c);
             }
         });
+    }
+
+    @Override
+    public Watch watch(int fd, Listener listener) {
+        return new UringFdWatch(this, fd, listener);
     }
 
     /** The errno that ends a multishot recv when the buffer ring ran dry. */

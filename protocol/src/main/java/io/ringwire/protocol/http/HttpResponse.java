@@ -2,6 +2,7 @@ package io.ringwire.protocol.http;
 
 import io.ringwire.protocol.codec.Utf8;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Objects;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableDirectByteBuffer;
@@ -34,6 +35,9 @@ public final class HttpResponse {
     private int bodyLength;
     private int textLength;
     private boolean close;
+    /** A body sent from a file with {@link io.ringwire.Connection#sendFile}; null otherwise. */
+    private Path file;
+    private long fileLength;
 
     HttpResponse() {
         reset();
@@ -47,6 +51,8 @@ public final class HttpResponse {
         bodyLength = 0;
         textLength = 0;
         close = false;
+        file = null;
+        fileLength = 0;
     }
 
     /** Sets the status code, 100..599. */
@@ -114,6 +120,7 @@ public final class HttpResponse {
     public HttpResponse body(DirectBuffer buffer, int offset, int length) {
         Objects.requireNonNull(buffer, "buffer");
         buffer.boundsCheck(offset, length);
+        file = null;
         body = buffer;
         bodyOffset = offset;
         bodyLength = length;
@@ -142,6 +149,30 @@ public final class HttpResponse {
     public HttpResponse append(long value) {
         textLength += text.putLongAscii(textLength, value);
         return body(this.text, 0, textLength);
+    }
+
+    /**
+     * The body is the first {@code length} bytes of {@code file}, sent without a copy through Java
+     * once the head is out. The length goes into Content-Length, so a file that turns out shorter
+     * when its turn comes ends the connection (its peer cannot tell where the response ends
+     * otherwise). Replaces any body set before.
+     */
+    public HttpResponse bodyFile(Path file, long length) {
+        if (length < 0) {
+            throw new IllegalArgumentException("file body length must be >= 0: " + length);
+        }
+        this.file = Objects.requireNonNull(file, "file");
+        this.fileLength = length;
+        body = null;
+        return this;
+    }
+
+    Path bodyFile() {
+        return file;
+    }
+
+    long bodyFileLength() {
+        return fileLength;
     }
 
     /** Ends the connection after this response ({@code Connection: close}). */

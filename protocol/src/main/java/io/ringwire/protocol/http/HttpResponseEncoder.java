@@ -40,12 +40,13 @@ final class HttpResponseEncoder {
         n = put(n, SERVER_AND_DATE);
         n = put(n, HttpDate.now());
         boolean bodyless = HttpStatus.bodyless(status);
-        int bodyLength = bodyless ? 0 : response.bodyLength();
+        java.nio.file.Path file = bodyless ? null : response.bodyFile();
+        long bodyLength = bodyless ? 0 : file != null ? response.bodyFileLength() : response.bodyLength();
         if (bodyless) {
             n = put(n, CRLF);
         } else {
             n = put(n, CONTENT_LENGTH);
-            n += head.putNaturalIntAscii(n, bodyLength);
+            n += head.putLongAscii(n, bodyLength);
             n = put(n, CRLF);
         }
         if (!keepAlive) {
@@ -56,7 +57,17 @@ final class HttpResponseEncoder {
         n = put(n, CRLF);
         connection.write(head, 0, n);
         if (bodyLength > 0 && !headRequest) {
-            connection.write(response.bodyBuffer(), response.bodyOffset(), bodyLength);
+            if (file != null) {
+                // Its place in the queue keeps pipelined responses in order; a failure (the file
+                // shrank, the peer left) closes the connection, which is all a client can be told.
+                connection.sendFile(file, 0, bodyLength).whenComplete((sent, failed) -> {
+                    if (failed != null) {
+                        connection.close(); // e.g. deleted since the handler looked: the head promised a body
+                    }
+                });
+            } else {
+                connection.write(response.bodyBuffer(), response.bodyOffset(), (int) bodyLength);
+            }
         }
     }
 

@@ -1,0 +1,96 @@
+package io.ringwire.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** {@code bin/ringwire proxy} in front of {@code bin/ringwire echo}, against the contract. */
+@Timeout(120)
+class ProxyCommandIT {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"epoll", "io_uring"})
+    void streamsPassBothWaysWithHalfCloseAndSigtermExitsZero(String backend) throws Exception {
+        try (RingwireProcess echo = RingwireProcess.start("echo", "--port", "0", "--backend", backend)) {
+            String echoPort = echo.awaitReady().group(3);
+            try (RingwireProcess proxy = RingwireProcess.start("proxy", "--listen", "127.0.0.1:0", "--to",
+                    "127.0.0.1:" + echoPort, "--backend", backend, "--threads", "2", "--pipe-size", "128KiB")) {
+                Matcher ready = proxy.awaitReady();
+                assertEquals("proxy", ready.group(1));
+                assertEquals("127.0.0.1", ready.group(2));
+                assertEquals(backend, ready.group(4));
+                assertEquals("2", ready.group(5));
+                int port = Integer.parseInt(ready.group(3));
+                ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+                try {
+                    List<Future<?>> streams = new ArrayList<>();
+                    for (int i = 0; i < 32; i++) {
+                        int seed = i;
+                        streams.add(threads.submit(() -> {
+                            // Random bytes out, a half-close, every byte back before the end: the FIN crossed both ways.
+                            EchoCommandIT.echoOnce(port, seed);
+                            return null;
+                        }));
+                    }
+                    for (Future<?> f : streams) {
+                        f.get();
+                    }
+                } finally {
+                    threads.shutdownNow();
+                }
+                proxy.terminate();
+                assertEquals(0, proxy.awaitExit(), "SIGTERM must give a graceful exit 0");
+                String err = proxy.stderr.join();
+                assertFalse(err.contains("WARNING: "), "a JVM warning reached the terminal: " + err);
+            }
+            echo.terminate();
+            assertEquals(0, echo.awaitExit());
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "--to|nowhere",
+        "--to|127.0.0.1:99999",
+        "--to|127.0.0.1:0",
+        "--listen|::1:80",
+        "--pipe-size|lots",
+    })
+    void badArgumentsExitTwoWithOneLineNamingThem(String option, String value) throws Exception {
+        List<String> args = new ArrayList<>(List.of("proxy", option, value));
+        if (!option.equals("--to")) {
+            args.addAll(List.of("--to", "127.0.0.1:7000"));
+        }
+        try (RingwireProcess p = RingwireProcess.start(args.toArray(new String[0]))) {
+            assertEquals(2, p.awaitExit());
+            String err = p.stderr.join().strip();
+            assertEquals(1, err.lines().count(), err);
+            assertTrue(err.contains(option), err);
+        }
+    }
+
+    @Test
+    void aMissingBackendOrBothListenFormsExitTwo() throws Exception {
+        try (RingwireProcess p = RingwireProcess.start("proxy", "--listen", "127.0.0.1:0")) {
+            assertEquals(2, p.awaitExit());
+            assertTrue(p.stderr.join().contains("--to"));
+        }
+        try (RingwireProcess p = RingwireProcess.start("proxy", "--listen", "127.0.0.1:0", "--port", "1",
+                "--to", "127.0.0.1:7000")) {
+            assertEquals(2, p.awaitExit());
+            assertTrue(p.stderr.join().contains("--listen"));
+        }
+    }
+}

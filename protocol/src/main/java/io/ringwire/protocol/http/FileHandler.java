@@ -1,0 +1,125 @@
+package io.ringwire.protocol.http;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+
+/**
+ * Serves regular files under one root directory, as {@code GET PREFIX NAME}, with zero-copy
+ * transfer ({@link HttpResponse#bodyFile}).
+ *
+ * <h2>What never gets served</h2>
+ * NAME is percent-decoded once, then refused (403) if it is empty, absolute, holds a backslash or
+ * a NUL, or has a {@code .} or {@code ..} segment, so {@code %2e%2e/} is caught as well as
+ * {@code ../}. What is left is resolved with every symbolic link followed, and refused (403) unless
+ * it still lies under the root's own real path: a symlink out of the root is not followed out. A
+ * missing file, or anything but a regular file, is 404; a malformed escape is 400.
+ *
+ * <p>Checks and open are separate steps, so a directory under the root that someone swaps for a
+ * symlink between them could still be followed: the root is meant to be a directory that only
+ * trusted users write to. Runs on the loop thread: the metadata calls here block it briefly.
+ */
+public final class FileHandler implements HttpHandler {
+    private final Path root;
+    private final String prefix;
+
+    /**
+     * @param root   the directory to serve; resolved to its real path now
+     * @param prefix the route's prefix, such as {@code /files/}
+     * @throws IOException if the root does not exist
+     */
+    public FileHandler(Path root, String prefix) throws IOException {
+        this.root = root.toRealPath();
+        this.prefix = prefix;
+        if (!Files.isDirectory(this.root)) {
+            throw new IOException("not a directory: " + root);
+        }
+    }
+
+    @Override
+    public void handle(HttpRequest request, HttpResponse response) throws IOException {
+        String raw = request.path();
+        String name = raw.startsWith(prefix) ? raw.substring(prefix.length()) : "";
+        String decoded = percentDecode(name);
+        if (decoded == null) {
+            refuse(response, HttpStatus.BAD_REQUEST, "malformed percent-encoding\n");
+            return;
+        }
+        if (!isSafeRelative(decoded)) {
+            refuse(response, HttpStatus.FORBIDDEN, "forbidden\n");
+            return;
+        }
+        Path real;
+        try {
+            real = root.resolve(decoded).toRealPath();
+        } catch (NoSuchFileException e) {
+            refuse(response, HttpStatus.NOT_FOUND, "not found\n");
+            return;
+        }
+        if (!real.startsWith(root)) {
+            refuse(response, HttpStatus.FORBIDDEN, "forbidden\n");
+            return;
+        }
+        BasicFileAttributes attrs = Files.readAttributes(real, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (!attrs.isRegularFile()) {
+            refuse(response, HttpStatus.NOT_FOUND, "not found\n");
+            return;
+        }
+        response.contentType("application/octet-stream").bodyFile(real, attrs.size());
+    }
+
+    private static void refuse(HttpResponse response, int status, String text) {
+        response.status(status).contentType("text/plain").body(text);
+    }
+
+    /** A non-empty relative path whose segments are all plain names. */
+    static boolean isSafeRelative(String name) {
+        if (name.isEmpty() || name.startsWith("/") || name.indexOf('\\') >= 0 || name.indexOf('\0') >= 0) {
+            return false;
+        }
+        for (String segment : name.split("/", -1)) {
+            if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Decodes %XX escapes into UTF-8 text; null if an escape is malformed or the bytes are not UTF-8. */
+    static String percentDecode(String s) {
+        if (s.indexOf('%') < 0) {
+            return s;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c != '%') {
+                if (c > 0x7F) {
+                    return null;
+                }
+                out.write(c);
+                continue;
+            }
+            if (i + 2 >= s.length()) {
+                return null;
+            }
+            int hi = Character.digit(s.charAt(i + 1), 16);
+            int lo = Character.digit(s.charAt(i + 2), 16);
+            if (hi < 0 || lo < 0) {
+                return null;
+            }
+            out.write(hi << 4 | lo);
+            i += 2;
+        }
+        try {
+            return java.nio.charset.StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(out.toByteArray()))
+                    .toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package io.ringwire.protocol.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ringwire.Backend;
+import io.ringwire.EventLoopGroup;
+import io.ringwire.Server;
+import io.ringwire.ServerConfig;
+import io.ringwire.protocol.testutil.Backends;
+import io.ringwire.protocol.testutil.HttpSocket;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** {@code GET /files/NAME} through {@link FileHandler}: bodies by sendFile, order, and every way out of the root refused. */
+@Timeout(60)
+class FileServingTest {
+    @TempDir
+    Path tmp;
+
+    private Path root;
+    private String secret;
+
+    private static String text(int length, long seed) {
+        Random rnd = new Random(seed);
+        StringBuilder sb = new StringBuilder(length);
+        for (int i = 0; i < length; i++) {
+            sb.append((char) ('a' + rnd.nextInt(26)));
+        }
+        return sb.toString();
+    }
+
+    private Server listen(EventLoopGroup group) throws Exception {
+        root = Files.createDirectory(tmp.resolve("root"));
+        Files.writeString(root.resolve("small.txt"), "hello file\n");
+        Files.writeString(root.resolve("big.txt"), text(3 << 20, 1));
+        Files.createDirectory(root.resolve("sub"));
+        Files.writeString(root.resolve("sub/inner.txt"), "inner\n");
+        Files.writeString(root.resolve("empty"), "");
+        secret = "top secret\n";
+        Files.writeString(tmp.resolve("secret.txt"), secret);
+        Files.createSymbolicLink(root.resolve("out"), tmp.resolve("secret.txt"));
+        Files.createSymbolicLink(root.resolve("outdir"), tmp);
+        Files.createSymbolicLink(root.resolve("in"), root.resolve("small.txt"));
+        HttpRouter router = HttpRouter.builder()
+                .prefix(HttpMethod.GET, "/files/", new FileHandler(root, "/files/"))
+                .get("/plaintext", (req, res) -> res.body("Hello, World!"))
+                .build();
+        return group.listen(new InetSocketAddress("127.0.0.1", 0), ServerConfig.defaults(),
+                HttpServer.handlers(router, HttpServerConfig.defaults(), new HttpServerStats()));
+    }
+
+    private static String get(String path) {
+        return "GET " + path + " HTTP/1.1\r\nHost: t\r\n\r\n";
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Backend.class, names = {"EPOLL", "IO_URING"})
+    void filesAreServedInPipelineOrderWithKeepAlive(Backend backend) throws Exception {
+        try (EventLoopGroup group = Backends.group(backend, 1, "files");
+             HttpSocket s = new HttpSocket(listen(group).localAddress())) {
+            s.send(get("/files/small.txt") + get("/files/big.txt") + get("/plaintext") + get("/files/sub/inner.txt")
+                    + get("/files/empty") + get("/files/in") + get("/files/missing") + get("/files/small.txt"));
+            HttpSocket.Response r = s.read();
+            assertEquals(200, r.status());
+            assertEquals("hello file\n", r.body());
+            assertEquals("11", r.header("content-length"));
+            assertEquals("application/octet-stream", r.header("content-type"));
+            assertNull(r.header("connection"), "kept alive");
+            r = s.read();
+            assertEquals(3 << 20, r.body().length());
+            assertEquals(Files.readString(root.resolve("big.txt")), r.body());
+            assertEquals("Hello, World!", s.read().body());
+            assertEquals("inner\n", s.read().body());
+            r = s.read();
+            assertEquals(200, r.status());
+            assertEquals("0", r.header("content-length"));
+            assertEquals("hello file\n", s.read().body(), "a symlink inside the root is fine");
+            assertEquals(404, s.read().status());
+            assertEquals("hello file\n", s.read().body(), "still in order after a 404");
+            s.send("HEAD /files/small.txt HTTP/1.1\r\nHost: t\r\n\r\n" + get("/plaintext"));
+            r = s.read(true);
+            assertEquals("11", r.header("content-length"));
+            assertEquals("Hello, World!", s.read().body(), "HEAD sent no body");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Backend.class, names = {"EPOLL", "IO_URING"})
+    void pathsThatEscapeTheRootAreNeverServed(Backend backend) throws Exception {
+        String[] escapes = {
+            "/files/../secret.txt", "/files/sub/../../secret.txt", "/files/%2e%2e/secret.txt",
+            "/files/%2E%2E%2Fsecret.txt", "/files/sub%2f..%2f..%2fsecret.txt", "/files//etc/passwd",
+            "/files/%2fetc%2fpasswd", "/files/out", "/files/outdir/secret.txt", "/files/..%5csecret.txt",
+            "/files/./small.txt", "/files/", "/files/%00", "/files/sub",
+        };
+        try (EventLoopGroup group = Backends.group(backend, 1, "files");
+             HttpSocket s = new HttpSocket(listen(group).localAddress())) {
+            for (String path : escapes) {
+                s.send(get(path));
+                HttpSocket.Response r = s.read();
+                assertTrue(r.status() == 403 || r.status() == 404 || r.status() == 400, path + " -> " + r.status());
+                assertFalse(r.body().contains("top secret"), path + " served the secret");
+            }
+            s.send(get("/files/%zz"));
+            assertEquals(400, s.read().status(), "a malformed escape");
+            s.send(get("/files/small.txt"));
+            assertEquals("hello file\n", s.read().body(), "the connection survived every refusal");
+        }
+    }
+
+    @Test
+    void safeNamesAndDecoding() {
+        assertTrue(FileHandler.isSafeRelative("a/b.txt"));
+        assertFalse(FileHandler.isSafeRelative("a/../b"));
+        assertFalse(FileHandler.isSafeRelative("a//b"));
+        assertFalse(FileHandler.isSafeRelative("/a"));
+        assertFalse(FileHandler.isSafeRelative("a\\b"));
+        assertEquals("../x", FileHandler.percentDecode("%2e%2E/x"));
+        assertEquals("é", FileHandler.percentDecode("%C3%A9"));
+        assertNull(FileHandler.percentDecode("%C3"), "not UTF-8");
+        assertNull(FileHandler.percentDecode("%2"));
+        assertEquals("plain", FileHandler.percentDecode("plain"));
+    }
+}
