@@ -50,6 +50,17 @@ public interface ConnectionHandler {
     default void onError(Connection connection, Throwable cause) {
     }
 
+    /**
+     * A deadline set with {@link Connection#setReadDeadline}, {@link Connection#setWriteDeadline}
+     * or {@link Connection#setDeadline} passed. Unlike {@link #onError}, this is not followed by
+     * {@link #onClose}: the connection stays open and the deadline is cleared, as with Go's
+     * {@code SetDeadline}. The handler decides: close the connection, send a probe and set a new
+     * deadline, or carry on. The default does nothing. A handler that throws here closes the
+     * connection, as from any other method.
+     */
+    default void onTimeout(Connection connection, DeadlineExceededException timeout) {
+    }
+
     /** The connection is closed and its descriptor released. This is the last call it gets. */
     default void onClose(Connection connection) {
     }

@@ -19,6 +19,7 @@ public final class LoopStats {
     public long wakeups;
     public long recvBufferShortages;
     public long cqOverflows;
+    public long deadlinesExceeded;
 
     public long connectionsOpened() {
         return connectionsOpened;
@@ -64,6 +65,11 @@ public final class LoopStats {
     /** io_uring: times the completion queue overflowed into the kernel's backlog. */
     public long cqOverflows() {
         return cqOverflows;
+    }
+
+    /** Read or write deadlines that passed and were reported to a handler. */
+    public long deadlinesExceeded() {
+        return deadlinesExceeded;
     }
 
     /** Times another thread had to wake the parked loop through its eventfd. */

@@ -109,6 +109,16 @@ public final class RecordingConnection implements Connection {
     }
 
     @Override
+    public void setReadDeadline(java.time.Duration timeout) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void setWriteDeadline(java.time.Duration timeout) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
     public Object attachment() {
         return null;
     }
