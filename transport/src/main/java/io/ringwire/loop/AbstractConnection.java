@@ -511,7 +511,7 @@ public abstract class AbstractConnection implements Connection {
         // Last: Server.shutdown and close return once the count reaches zero, and by then every
         // connection must have had its onClose.
         if (server != null) {
-            server.connectionClosed();
+            server.connectionClosed(remote);
         }
     }
 
