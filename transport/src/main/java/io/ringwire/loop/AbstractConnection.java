@@ -69,6 +69,8 @@ public abstract class AbstractConnection implements Connection {
     private boolean outputShutdownRequested;
     private boolean outputShutdown;
     private boolean closeWhenFlushed;
+    /** A graceful shutdown waits for the handler to say it is idle; see {@link #closeWhenIdle()}. */
+    private boolean draining;
     private boolean writableState = true;
     /** What the handler last heard of writability; see {@link #notifyWritability()}. */
     private boolean notifiedWritable = true;
@@ -197,6 +199,9 @@ public abstract class AbstractConnection implements Connection {
             inHandler--;
         }
         notifyWritability();
+        if (draining) {
+            drainStep();
+        }
         return !closed;
     }
 
@@ -402,12 +407,42 @@ public abstract class AbstractConnection implements Connection {
         }
     }
 
-    /** Graceful server shutdown: close now if nothing is queued, else once the queue drains. */
+    /**
+     * Graceful server shutdown: once the handler says no request is in progress
+     * ({@link ConnectionHandler#isIdle}), close now if nothing is queued, else once the queue
+     * drains. Until then reading goes on, so that the rest of a request can still arrive; the
+     * handler is asked again after each delivery. The server's drain timeout bounds the wait.
+     */
     public final void closeWhenIdle() {
         if (closed) {
             return;
         }
-        if (outbound.isEmpty() || connecting) {
+        draining = true;
+        drainStep();
+    }
+
+    private void drainStep() {
+        if (closed || closeWhenFlushed) {
+            return;
+        }
+        if (connecting) {
+            closeNow(null);
+            return;
+        }
+        boolean idle;
+        inHandler++;
+        try {
+            idle = handler.isIdle(this);
+        } catch (Throwable t) {
+            handlerFailed(t);
+            return;
+        } finally {
+            inHandler--;
+        }
+        if (!idle || closed) {
+            return;
+        }
+        if (outbound.isEmpty()) {
             closeNow(null);
         } else {
             closeWhenFlushed = true;

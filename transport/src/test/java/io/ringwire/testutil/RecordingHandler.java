@@ -127,6 +127,11 @@ public class RecordingHandler implements ConnectionHandler {
     }
 
     @Override
+    public boolean isIdle(Connection connection) {
+        return delegate == null || delegate.isIdle(connection);
+    }
+
+    @Override
     public void onClose(Connection connection) {
         checkNotClosed("onClose");
         closed.complete(null);
