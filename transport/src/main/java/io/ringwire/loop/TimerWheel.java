@@ -4,16 +4,18 @@ import java.util.function.Consumer;
 
 /**
  * A loop's pending timers: a hashed timing wheel of {@value #SLOTS} slots of one tick
- * (2<sup>{@value #TICK_SHIFT}</sup> ns, about 1.05 ms) each, plus an overflow list for timers more
- * than one revolution (about 4.3 s) away. Confined to the loop thread; time is passed in by the
- * caller, in the nanoseconds of the loop's {@link NanoClock}, so tests drive it with a fake clock.
+ * (2<sup>{@value #TICK_SHIFT}</sup> ns, about 1.05 ms) each; a second wheel of {@value #FAR_SLOTS}
+ * slots of one revolution (about 4.3 s) each, for timers up to about 4.6 minutes away; and an
+ * overflow list beyond that. Confined to the loop thread; time is passed in by the caller, in the
+ * nanoseconds of the loop's {@link NanoClock}, so tests drive it with a fake clock.
  *
  * <h2>Costs</h2>
  * Timers are intrusive list nodes ({@link WheelTimer}): scheduling, moving and cancelling are O(1)
  * pointer updates and allocate nothing. A pending timer costs its node and nothing else, so a
- * million of them cost about 48 MB of nodes the owners hold anyway, and no per-timer box.
- * Overflow timers are moved into the wheel in one pass over the overflow list every half
- * revolution, so a far timer is touched a few times in its life rather than once per revolution.
+ * million of them cost about 48 MB of nodes the owners hold anyway, and no per-timer box. At each
+ * revolution the far wheel's slot for it moves into the near wheel: a timer minutes away is moved
+ * once, not looked at every revolution. Overflow timers (idle timeouts of many minutes) are
+ * looked at once every {@value #OVERFLOW_PERIOD} revolutions, about 2.3 minutes.
  *
  * <h2>Invariant</h2>
  * Every timer in a wheel slot is due within {@code [processedTick, processedTick + SLOTS)}, so a
@@ -31,18 +33,23 @@ public final class TimerWheel {
     static final int TICK_SHIFT = 20;
     static final int SLOTS = 4096;
     private static final int MASK = SLOTS - 1;
-    private static final int OVERFLOW = SLOTS;
+    private static final int LOG_SLOTS = Integer.numberOfTrailingZeros(SLOTS);
+    static final int FAR_SLOTS = 64;
+    private static final int FAR_BASE = SLOTS;
+    private static final int OVERFLOW = SLOTS + FAR_SLOTS;
+    /** Revolutions between passes over the overflow list; less than FAR_SLOTS, so none is missed. */
+    private static final int OVERFLOW_PERIOD = 32;
     /** The wheel scans at most this many timers of the first slot for its exact minimum. */
     private static final int EXACT_SCAN_LIMIT = 64;
 
     private final long origin;
-    private final WheelTimer[] heads = new WheelTimer[SLOTS + 1];
-    private final WheelTimer[] tails = new WheelTimer[SLOTS + 1];
+    private final WheelTimer[] heads = new WheelTimer[OVERFLOW + 1];
+    private final WheelTimer[] tails = new WheelTimer[OVERFLOW + 1];
     private final long[] occupied = new long[SLOTS / 64];
     /** Every tick before this one has been run; timers due earlier are filed here. */
     private long processedTick;
-    private long nextCascadeTick;
     private int wheelCount;
+    private int farCount;
     private int overflowCount;
     private long pass;
     /** The node an expiry pass visits next; a cancel of that very node moves it on. */
@@ -51,7 +58,6 @@ public final class TimerWheel {
     /** A wheel whose tick 0 starts at {@code originNanos} (the loop's clock when it started). */
     public TimerWheel(long originNanos) {
         this.origin = originNanos;
-        this.nextCascadeTick = SLOTS / 2;
     }
 
     private long tickOf(long nanos) {
@@ -64,7 +70,7 @@ public final class TimerWheel {
 
     /** Timers pending, in the wheel and beyond it. */
     public int size() {
-        return wheelCount + overflowCount;
+        return wheelCount + farCount + overflowCount;
     }
 
     /**
@@ -90,8 +96,14 @@ public final class TimerWheel {
         long tick = Math.max(tickOf(t.deadline), processedTick);
         int slot;
         if (tick - processedTick >= SLOTS) {
-            slot = OVERFLOW;
-            overflowCount++;
+            long revolution = tick >> LOG_SLOTS;
+            if (revolution - (processedTick >> LOG_SLOTS) < FAR_SLOTS) {
+                slot = FAR_BASE + (int) (revolution & (FAR_SLOTS - 1));
+                farCount++;
+            } else {
+                slot = OVERFLOW;
+                overflowCount++;
+            }
         } else {
             slot = (int) (tick & MASK);
             wheelCount++;
@@ -130,6 +142,8 @@ public final class TimerWheel {
         t.slot = -1;
         if (slot == OVERFLOW) {
             overflowCount--;
+        } else if (slot >= FAR_BASE) {
+            farCount--;
         } else {
             wheelCount--;
             if (heads[slot] == null) {
@@ -149,21 +163,19 @@ public final class TimerWheel {
         long nowTick = Math.max(tickOf(now), processedTick);
         int ran = 0;
         while (true) {
-            if (wheelCount == 0 && processedTick < nowTick) {
-                // Nothing in the wheel: jump rather than walk the idle ticks, but no further than
-                // the earliest far timer, so that after a long stall they still run in order.
-                processedTick = Math.min(nowTick, Math.max(processedTick, earliestOverflowTick()));
-                if (overflowCount > 0) {
-                    cascade();
-                }
-            }
             ran += runSlot((int) (processedTick & MASK), now, onError);
             if (processedTick == nowTick) {
                 return ran;
             }
-            processedTick++;
-            if (processedTick >= nextCascadeTick) {
-                cascade();
+            if (wheelCount == 0) {
+                // Nothing in the near wheel: jump rather than walk the idle ticks, but stop at the
+                // next revolution, where far timers may come in, so that they still run in order.
+                processedTick = Math.min(nowTick, (processedTick | MASK) + 1);
+            } else {
+                processedTick++;
+            }
+            if ((processedTick & MASK) == 0) {
+                startRevolution();
             }
         }
     }
@@ -192,32 +204,46 @@ public final class TimerWheel {
         return ran;
     }
 
-    private long earliestOverflowTick() {
-        long min = Long.MAX_VALUE;
-        for (WheelTimer t = heads[OVERFLOW]; t != null; t = t.next) {
-            min = Math.min(min, tickOf(t.deadline));
+    /**
+     * A new revolution begins: its slot of the far wheel moves into the near wheel, whose window
+     * is now exactly this revolution; every so often the overflow list moves closer too.
+     */
+    private void startRevolution() {
+        long revolution = processedTick >> LOG_SLOTS;
+        if (revolution % OVERFLOW_PERIOD == 0 && overflowCount > 0) {
+            relinkAll(OVERFLOW);
         }
-        return min;
+        relinkAll(FAR_BASE + (int) (revolution & (FAR_SLOTS - 1)));
     }
 
-    /** Moves the overflow timers that now fall within one revolution into the wheel. */
-    private void cascade() {
-        nextCascadeTick = processedTick + SLOTS / 2;
-        WheelTimer t = heads[OVERFLOW];
+    /**
+     * Takes every timer out of {@code slot} and files it again, by the current time. The list is
+     * detached first: a timer filed back into the same slot (the overflow list) must not be met
+     * again by this walk.
+     */
+    private void relinkAll(int slot) {
+        WheelTimer t = heads[slot];
+        heads[slot] = null;
+        tails[slot] = null;
         while (t != null) {
             WheelTimer next = t.next;
-            if (tickOf(t.deadline) - processedTick < SLOTS) {
-                unlink(t);
-                link(t);
+            if (slot == OVERFLOW) {
+                overflowCount--;
+            } else {
+                farCount--;
             }
+            t.prev = null;
+            t.next = null;
+            t.slot = -1;
+            link(t);
             t = next;
         }
     }
 
     /**
      * Nanoseconds until the earliest timer is due (0 if one is overdue), or -1 if none is pending.
-     * While only overflow timers are pending, the answer is the next cascade, at most half a
-     * revolution away: the loop wakes, moves them in, and asks again.
+     * While timers wait in the far wheel or the overflow list, the answer is at most the start of
+     * the next revolution (4.3 s away at most): the loop wakes, moves them in, and asks again.
      */
     public long nanosUntilNext(long now) {
         if (size() == 0) {
@@ -231,10 +257,10 @@ public final class TimerWheel {
             next = earliestIn(slot, tick);
             found = true;
         }
-        if (overflowCount > 0) {
-            long cascadeAt = tickStart(nextCascadeTick);
-            if (!found || cascadeAt - next < 0) {
-                next = cascadeAt;
+        if (farCount + overflowCount > 0) {
+            long revolutionStart = tickStart((processedTick | MASK) + 1);
+            if (!found || revolutionStart - next < 0) {
+                next = revolutionStart;
             }
         }
         return Math.max(0, next - now);
@@ -288,7 +314,7 @@ public final class TimerWheel {
 
     /** Unlinks every timer; for a stopping loop. */
     public void clear() {
-        for (int s = 0; s <= SLOTS; s++) {
+        for (int s = 0; s <= OVERFLOW; s++) {
             WheelTimer t = heads[s];
             while (t != null) {
                 WheelTimer next = t.next;
@@ -302,6 +328,7 @@ public final class TimerWheel {
         }
         java.util.Arrays.fill(occupied, 0);
         wheelCount = 0;
+        farCount = 0;
         overflowCount = 0;
     }
 }

@@ -131,13 +131,37 @@ class TimerWheelTest {
         assertEquals(List.of("r0", "r1", "r2", "r3", "r4"), ran);
     }
 
+    /** Beyond the far wheel (about 4.6 minutes): the overflow list, looked at every few minutes. */
+    @Test
+    void timersMinutesAndHoursAwayRunOnTime() {
+        long[] deadlines = {70 * REVOLUTION + 11, 100 * REVOLUTION, 100 * REVOLUTION + 1, 500 * REVOLUTION - 3, 1000 * REVOLUTION};
+        for (int i = deadlines.length - 1; i >= 0; i--) {
+            at(deadlines[i], "o" + i);
+        }
+        Random random = new Random(3);
+        long now = 0;
+        int expected = 0;
+        while (now < 1001 * REVOLUTION) {
+            // Mostly the loop's own waits, sometimes an early wake-up for I/O.
+            long wait = wheel.nanosUntilNext(now);
+            now += random.nextInt(4) == 0 ? 1 + random.nextInt((int) (500 * MS)) : Math.max(1, wait);
+            wheel.expire(now, failures::add);
+            while (expected < deadlines.length && deadlines[expected] <= now) {
+                expected++;
+            }
+            assertEquals(expected, ran.size(), "at " + now + " exactly the timers due so far ran");
+        }
+        assertEquals(List.of("o0", "o1", "o2", "o3", "o4"), ran);
+    }
+
     @Test
     void aLongSleepRunsEverythingDueInOrder() {
+        at(300 * REVOLUTION, "farthest");
         at(7 * REVOLUTION, "far");
         at(2 * MS, "near");
         at(REVOLUTION + 1, "mid");
-        wheel.expire(20 * REVOLUTION, failures::add);
-        assertEquals(List.of("near", "mid", "far"), ran);
+        wheel.expire(400 * REVOLUTION, failures::add);
+        assertEquals(List.of("near", "mid", "far", "farthest"), ran);
     }
 
     @Test
@@ -221,7 +245,7 @@ class TimerWheelTest {
     @Test
     void aMillionTimers() {
         int n = 1_000_000;
-        long span = 20_000 * MS; // 20 s: most start in the overflow list
+        long span = 600_000 * MS; // 10 minutes: timers in the near wheel, the far wheel and the overflow list
         Random random = new Random(42);
         WheelTimer[] timers = new WheelTimer[n];
         long[] deadline = new long[n];
