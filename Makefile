@@ -23,7 +23,7 @@ BENCH_JAR := bench/target/benchmarks.jar
 # Arguments for `make bench-jmh`, passed to JMH; the default is a short run of every benchmark.
 BENCH_ARGS ?= -f 1 -wi 3 -w 1s -i 5 -r 1s
 
-.PHONY: build run test bench bench-compare bench-jmh deps clean
+.PHONY: build run test bench bench-compare bench-jmh deps clean netns-deps
 
 ## deps: installs what the build needs from Debian if it is missing (gcc, make, Maven; curl,
 ## which the http tests and the `make run` hint use).
@@ -52,7 +52,7 @@ run: build
 	bin/ringwire http --host 127.0.0.1 --port 8080
 
 ## test: builds everything and runs the whole suite: C tests, unit, conformance and CLI tests.
-test: deps
+test: deps netns-deps
 	@echo "make: C tests of the native layer"
 	$(MAKE) -s -C native test
 	@echo "make: Java tests (transport, protocols, CLI end to end)"
@@ -86,3 +86,15 @@ bench-zerocopy: build
 	@f=$$(mktemp /tmp/ringwire-uringfile.XXXXXX) && head -c $$((64 << 20)) /dev/urandom > $$f && \
 		bench/uringfile/build/uringfile $$f 3 1 && bench/uringfile/build/uringfile $$f 3 32 && \
 		bench/uringfile/build/uringfile $$f 3 32 4; rc=$$?; rm -f $$f; exit $$rc
+
+## netns-deps: the heartbeat test that drops a peer's packets in a network namespace needs `ip`
+## (iproute2) and `nft` (nftables), and root. Installed here if missing; if that fails, the test
+## reports itself skipped with the reason.
+netns-deps:
+	@if [ "$$(id -u)" != 0 ]; then \
+	  echo "make: not root: the network namespace tests will be skipped"; \
+	elif ! command -v ip >/dev/null 2>&1 || ! { command -v nft >/dev/null 2>&1 || command -v iptables >/dev/null 2>&1; }; then \
+	  echo "make: installing iproute2 and nftables from Debian, for the network namespace tests"; \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq iproute2 nftables; } \
+	    || echo "make: could not install them: the network namespace tests will be skipped"; \
+	fi

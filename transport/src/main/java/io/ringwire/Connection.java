@@ -106,6 +106,34 @@ public interface Connection {
     /** Closes now; see the class comment for what happens to queued bytes. Idempotent. */
     void close();
 
+    /**
+     * Sets the read deadline to {@code timeout} from now, replacing (extending or shortening) the
+     * one set before; {@link java.time.Duration#ZERO} clears it. If it passes, the handler gets
+     * {@link ConnectionHandler#onTimeout} with a {@link DeadlineExceededException} of kind READ,
+     * the connection stays open, and the deadline is cleared. As in Go, the deadline is a point in
+     * time: data arriving does not move it, so a handler that wants "no silence longer than T"
+     * sets it again in {@code onData}. On the loop thread this moves one timer and allocates
+     * nothing. Any thread; the deadline is measured from the call.
+     *
+     * @throws IllegalArgumentException if {@code timeout} is negative
+     */
+    void setReadDeadline(java.time.Duration timeout);
+
+    /**
+     * Sets the write deadline to {@code timeout} from now, replacing the one set before;
+     * {@link java.time.Duration#ZERO} clears it. It fires only if, when it passes, queued bytes are
+     * still waiting for the kernel to take them (a write is "blocked": the peer stopped reading);
+     * then the handler gets {@link ConnectionHandler#onTimeout} with kind WRITE and the connection
+     * stays open. Either way the deadline is then cleared. Any thread, as {@link #setReadDeadline}.
+     */
+    void setWriteDeadline(java.time.Duration timeout);
+
+    /** Sets the read and the write deadline together, as Go's {@code SetDeadline}. */
+    default void setDeadline(java.time.Duration timeout) {
+        setReadDeadline(timeout);
+        setWriteDeadline(timeout);
+    }
+
     /** Sets a socket option; errors go to {@link ConnectionHandler#onError} when called off the loop. */
     <T> void setOption(SocketOption<T> option, T value);
 

@@ -90,6 +90,15 @@ public final class ConnectionConfig {
             return this;
         }
 
+        /**
+         * Turns on kernel keepalive probing and sets {@code TCP_USER_TIMEOUT}, as {@code keepalive}
+         * says; {@link Keepalive#DEFAULT} drops a vanished peer after two minutes. Off by default.
+         */
+        public Builder keepalive(Keepalive keepalive) {
+            Objects.requireNonNull(keepalive, "keepalive").applyTo(this);
+            return this;
+        }
+
         public Builder idleTimeout(Duration timeout) {
             Objects.requireNonNull(timeout, "timeout");
             if (timeout.isNegative()) {

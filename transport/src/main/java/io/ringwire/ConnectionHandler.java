@@ -50,6 +50,29 @@ public interface ConnectionHandler {
     default void onError(Connection connection, Throwable cause) {
     }
 
+    /**
+     * A deadline set with {@link Connection#setReadDeadline}, {@link Connection#setWriteDeadline}
+     * or {@link Connection#setDeadline} passed. Unlike {@link #onError}, this is not followed by
+     * {@link #onClose}: the connection stays open and the deadline is cleared, as with Go's
+     * {@code SetDeadline}. The handler decides: close the connection, send a probe and set a new
+     * deadline, or carry on. The default does nothing. A handler that throws here closes the
+     * connection, as from any other method.
+     */
+    default void onTimeout(Connection connection, DeadlineExceededException timeout) {
+    }
+
+    /**
+     * Asked during a graceful server shutdown ({@link Server#shutdown}): may the connection close
+     * now without losing work, that is, is no request partly received or still being answered?
+     * The default says yes, so the connection closes once its queued output is flushed. A
+     * request/response protocol answers false while a request is in progress; the server keeps
+     * reading and asks again after each later call of this handler, and closes the connection
+     * (after flushing) once the answer is true, or when the drain timeout passes.
+     */
+    default boolean isIdle(Connection connection) {
+        return true;
+    }
+
     /** The connection is closed and its descriptor released. This is the last call it gets. */
     default void onClose(Connection connection) {
     }

@@ -16,7 +16,10 @@ public interface Server extends AutoCloseable {
     /** Connections this server holds right now. */
     int connectionCount();
 
-    /** Connections refused because {@link ServerConfig#maxConnections()} was reached. */
+    /**
+     * Connections refused by a limit: {@link ServerConfig#maxConnections()},
+     * {@link ServerConfig#maxConnectionsPerIp()} or {@link ServerConfig#acceptRate()}.
+     */
     long rejectedConnections();
 
     /**

@@ -34,6 +34,9 @@ public final class ServerConfig {
     private final int backlog;
     private final AcceptMode acceptMode;
     private final int maxConnections;
+    private final int maxConnectionsPerIp;
+    private final double acceptRate;
+    private final int acceptBurst;
     private final Map<SocketOption<?>, Object> listenerOptions;
     private final ConnectionConfig connectionConfig;
 
@@ -41,6 +44,9 @@ public final class ServerConfig {
         this.backlog = b.backlog;
         this.acceptMode = b.acceptMode;
         this.maxConnections = b.maxConnections;
+        this.maxConnectionsPerIp = b.maxConnectionsPerIp;
+        this.acceptRate = b.acceptRate;
+        this.acceptBurst = b.acceptBurst;
         this.listenerOptions = Collections.unmodifiableMap(new LinkedHashMap<>(b.listenerOptions));
         this.connectionConfig = b.connectionConfig;
     }
@@ -66,6 +72,27 @@ public final class ServerConfig {
         return maxConnections;
     }
 
+    /**
+     * Connections held at once from one remote IP address; one over the limit is closed as soon
+     * as it is accepted. 0 = unlimited.
+     */
+    public int maxConnectionsPerIp() {
+        return maxConnectionsPerIp;
+    }
+
+    /**
+     * New connections admitted per second, on average, across the server's listeners; 0 =
+     * unlimited. A connection over the rate is closed as soon as it is accepted.
+     */
+    public double acceptRate() {
+        return acceptRate;
+    }
+
+    /** Connections the accept rate admits at once after a quiet spell (the token bucket's size). */
+    public int acceptBurst() {
+        return acceptBurst;
+    }
+
     /** Options set on each listening socket before bind. */
     public Map<SocketOption<?>, Object> listenerOptions() {
         return listenerOptions;
@@ -80,6 +107,9 @@ public final class ServerConfig {
         private int backlog = DEFAULT_BACKLOG;
         private AcceptMode acceptMode = AcceptMode.REUSEPORT;
         private int maxConnections;
+        private int maxConnectionsPerIp;
+        private double acceptRate;
+        private int acceptBurst = 1;
         private final Map<SocketOption<?>, Object> listenerOptions = new LinkedHashMap<>();
         private ConnectionConfig connectionConfig = ConnectionConfig.defaults();
 
@@ -105,6 +135,31 @@ public final class ServerConfig {
                 throw new IllegalArgumentException("max connections must not be negative: " + max);
             }
             this.maxConnections = max;
+            return this;
+        }
+
+        public Builder maxConnectionsPerIp(int max) {
+            if (max < 0) {
+                throw new IllegalArgumentException("max connections per IP must not be negative: " + max);
+            }
+            this.maxConnectionsPerIp = max;
+            return this;
+        }
+
+        /**
+         * Admits at most {@code perSecond} new connections a second on average, and {@code burst}
+         * at once (a token bucket); {@code perSecond} 0 turns the limit off. Refused connections
+         * are closed at once and counted, like those over {@link #maxConnections}.
+         */
+        public Builder acceptRate(double perSecond, int burst) {
+            if (!(perSecond >= 0) || Double.isInfinite(perSecond)) {
+                throw new IllegalArgumentException("accept rate must be a number of connections per second >= 0: " + perSecond);
+            }
+            if (burst < 1) {
+                throw new IllegalArgumentException("accept burst must be at least 1: " + burst);
+            }
+            this.acceptRate = perSecond;
+            this.acceptBurst = burst;
             return this;
         }
 

@@ -30,6 +30,8 @@ class ConfigValidationTest {
         ServerConfig s = ServerConfig.defaults();
         assertEquals(ServerConfig.DEFAULT_BACKLOG, s.backlog());
         assertEquals(0, s.maxConnections());
+        assertEquals(0, s.maxConnectionsPerIp(), "no per-IP limit by default");
+        assertEquals(0.0, s.acceptRate(), "no accept rate limit by default");
         assertEquals(Boolean.TRUE, s.listenerOptions().get(SocketOption.SO_REUSEADDR));
     }
 
@@ -39,6 +41,10 @@ class ConfigValidationTest {
         assertThrows(NullPointerException.class, () -> ConnectionConfig.builder().idleTimeout(null));
         assertThrows(IllegalArgumentException.class, () -> ServerConfig.builder().backlog(-1));
         assertThrows(IllegalArgumentException.class, () -> ServerConfig.builder().maxConnections(-1));
+        assertThrows(IllegalArgumentException.class, () -> ServerConfig.builder().maxConnectionsPerIp(-1));
+        assertThrows(IllegalArgumentException.class, () -> ServerConfig.builder().acceptRate(-1, 1));
+        assertThrows(IllegalArgumentException.class, () -> ServerConfig.builder().acceptRate(Double.NaN, 1));
+        assertThrows(IllegalArgumentException.class, () -> ServerConfig.builder().acceptRate(10, 0));
         assertThrows(IllegalArgumentException.class, () -> EventLoopGroup.builder().threads(0));
     }
 

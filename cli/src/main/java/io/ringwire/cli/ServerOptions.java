@@ -1,7 +1,12 @@
 package io.ringwire.cli;
 
 import io.ringwire.Backend;
+import io.ringwire.ConnectionConfig;
+import io.ringwire.ConnectionHandler;
+import io.ringwire.Keepalive;
+import io.ringwire.ServerConfig;
 import java.time.Duration;
+import java.util.function.Supplier;
 import picocli.CommandLine.Option;
 
 /** The options every server command takes (README, "The bin/ringwire launcher"). */
@@ -28,6 +33,22 @@ public final class ServerOptions {
             description = "Connections held at once; one over the limit is closed at once (default: unlimited).")
     int maxConns;
 
+    @Option(names = "--read-timeout", paramLabel = "D", converter = DurationConverter.class,
+            description = "Close a connection that has sent nothing for D, even while the server is still sending to it (default: off).")
+    Duration readTimeout = Duration.ZERO;
+
+    @Option(names = "--max-conns-per-ip", paramLabel = "N",
+            description = "Connections held at once from one remote IP; one over the limit is closed at once (default: unlimited).")
+    int maxConnsPerIp;
+
+    @Option(names = "--accept-rate", paramLabel = "N",
+            description = "New connections admitted per second, in bursts of up to N; the rest are closed at once (default: unlimited).")
+    int acceptRate;
+
+    @Option(names = "--tcp-keepalive",
+            description = "Kernel keepalive on every connection: probes after 60s idle, every 10s, dropped after 2m unanswered (also TCP_USER_TIMEOUT).")
+    boolean tcpKeepalive;
+
     @Option(names = "--drain-timeout", paramLabel = "D", converter = DurationConverter.class,
             description = "How long a graceful shutdown waits for in-flight work (default: 5s).")
     Duration drainTimeout = Duration.ofSeconds(5);
@@ -46,6 +67,36 @@ public final class ServerOptions {
         if (maxConns < 0) {
             throw new IllegalArgumentException("--max-conns must not be negative, got " + maxConns);
         }
+        if (maxConnsPerIp < 0) {
+            throw new IllegalArgumentException("--max-conns-per-ip must not be negative, got " + maxConnsPerIp);
+        }
+        if (acceptRate < 0) {
+            throw new IllegalArgumentException("--accept-rate must not be negative, got " + acceptRate);
+        }
+    }
+
+    /** The server's settings as these options give them. */
+    ServerConfig serverConfig() {
+        ConnectionConfig.Builder connection = ConnectionConfig.builder().idleTimeout(idleTimeout);
+        if (tcpKeepalive) {
+            connection.keepalive(Keepalive.DEFAULT);
+        }
+        ServerConfig.Builder server = ServerConfig.builder()
+                .maxConnections(maxConns)
+                .maxConnectionsPerIp(maxConnsPerIp)
+                .connectionConfig(connection.build());
+        if (acceptRate > 0) {
+            server.acceptRate(acceptRate, acceptRate);
+        }
+        return server.build();
+    }
+
+    /** Wraps each handler for {@code --read-timeout}, if it is set. */
+    Supplier<? extends ConnectionHandler> withReadTimeout(Supplier<? extends ConnectionHandler> handlers) {
+        if (readTimeout.isZero()) {
+            return handlers;
+        }
+        return () -> new ReadTimeoutHandler(handlers.get(), readTimeout);
     }
 
     static final class BackendConverter implements picocli.CommandLine.ITypeConverter<Backend> {

@@ -1,7 +1,6 @@
 package io.ringwire.cli;
 
 import io.ringwire.BackendUnavailableException;
-import io.ringwire.ConnectionConfig;
 import io.ringwire.ConnectionHandler;
 import io.ringwire.EventLoopGroup;
 import io.ringwire.Server;
@@ -59,13 +58,10 @@ final class ServerRunner {
             return Main.EXIT_FAILURE;
         }
         try (group) {
-            ServerConfig config = ServerConfig.builder()
-                    .maxConnections(options.maxConns)
-                    .connectionConfig(ConnectionConfig.builder().idleTimeout(options.idleTimeout).build())
-                    .build();
+            ServerConfig config = options.serverConfig();
             Server server;
             try {
-                server = group.listen(address, config, handlers.apply(group));
+                server = group.listen(address, config, options.withReadTimeout(handlers.apply(group)));
             } catch (IOException e) {
                 System.err.println("ringwire " + command + ": " + Main.oneLine(e));
                 return Main.EXIT_FAILURE;

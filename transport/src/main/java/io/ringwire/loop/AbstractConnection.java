@@ -3,6 +3,7 @@ package io.ringwire.loop;
 import io.ringwire.Connection;
 import io.ringwire.ConnectionConfig;
 import io.ringwire.ConnectionHandler;
+import io.ringwire.DeadlineExceededException;
 import io.ringwire.EventLoop;
 import io.ringwire.EventLoop.Cancellable;
 import io.ringwire.SocketOption;
@@ -23,7 +24,6 @@ import java.nio.file.Path;
 import java.util.concurrent.RejectedExecutionException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.agrona.DirectBuffer;
 
 /**
@@ -40,10 +40,12 @@ import org.agrona.DirectBuffer;
 public abstract class AbstractConnection implements Connection {
     private static final System.Logger LOG = System.getLogger("io.ringwire.connection");
     private static final VarHandle EXTERNAL_WRITES;
+    private static final VarHandle DEADLINES;
 
     static {
         try {
             EXTERNAL_WRITES = MethodHandles.lookup().findVarHandle(AbstractConnection.class, "externalWrites", int.class);
+            DEADLINES = MethodHandles.lookup().findVarHandle(AbstractConnection.class, "deadlines", Deadlines.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -70,13 +72,19 @@ public abstract class AbstractConnection implements Connection {
     private boolean outputShutdownRequested;
     private boolean outputShutdown;
     private boolean closeWhenFlushed;
+    /** A graceful shutdown waits for the handler to say it is idle; see {@link #closeWhenIdle()}. */
+    private boolean draining;
     private boolean writableState = true;
     /** What the handler last heard of writability; see {@link #notifyWritability()}. */
     private boolean notifiedWritable = true;
     /** Handler methods of this connection on the stack right now. */
     private int inHandler;
     private long lastActivity;
-    private Cancellable idleTimer;
+    /** Made when an idle timeout is first armed, then moved for the connection's whole life. */
+    private WheelTimer idleTimer;
+    /** Read and write deadlines; made on first use (by any thread, hence the CAS), see {@link #deadlines()}. */
+    @SuppressWarnings("unused")
+    private volatile Deadlines deadlines;
 
     /** Read by any thread. */
     private volatile boolean open;
@@ -194,6 +202,9 @@ public abstract class AbstractConnection implements Connection {
             inHandler--;
         }
         notifyWritability();
+        if (draining) {
+            drainStep();
+        }
         return !closed;
     }
 
@@ -469,12 +480,42 @@ public abstract class AbstractConnection implements Connection {
         }
     }
 
-    /** Graceful server shutdown: close now if nothing is queued, else once the queue drains. */
+    /**
+     * Graceful server shutdown: once the handler says no request is in progress
+     * ({@link ConnectionHandler#isIdle}), close now if nothing is queued, else once the queue
+     * drains. Until then reading goes on, so that the rest of a request can still arrive; the
+     * handler is asked again after each delivery. The server's drain timeout bounds the wait.
+     */
     public final void closeWhenIdle() {
         if (closed) {
             return;
         }
-        if (outbound.isEmpty() || connecting) {
+        draining = true;
+        drainStep();
+    }
+
+    private void drainStep() {
+        if (closed || closeWhenFlushed) {
+            return;
+        }
+        if (connecting) {
+            closeNow(null);
+            return;
+        }
+        boolean idle;
+        inHandler++;
+        try {
+            idle = handler.isIdle(this);
+        } catch (Throwable t) {
+            handlerFailed(t);
+            return;
+        } finally {
+            inHandler--;
+        }
+        if (!idle || closed) {
+            return;
+        }
+        if (outbound.isEmpty()) {
             closeNow(null);
         } else {
             closeWhenFlushed = true;
@@ -539,7 +580,11 @@ public abstract class AbstractConnection implements Connection {
             connectTimer.cancel();
         }
         if (idleTimer != null) {
-            idleTimer.cancel();
+            loop.timers().cancel(idleTimer);
+        }
+        Deadlines d = deadlines;
+        if (d != null) {
+            d.cancel();
         }
         closeTransport();
     }
@@ -574,18 +619,26 @@ public abstract class AbstractConnection implements Connection {
         // Last: Server.shutdown and close return once the count reaches zero, and by then every
         // connection must have had its onClose.
         if (server != null) {
-            server.connectionClosed();
+            server.connectionClosed(remote);
         }
     }
 
     // ---- idle timeout ----
 
+    /**
+     * Arms the idle check for when the connection would have been idle for the timeout. Activity
+     * only updates {@link #lastActivity}; the check, when it fires, moves the same timer on to the
+     * new due time. So a busy connection costs one timer move per timeout period, not per message,
+     * and nothing is allocated after the first arming.
+     */
     private void scheduleIdleCheck(long timeoutNanos) {
         if (timeoutNanos <= 0 || closed) {
             return;
         }
-        long due = lastActivity + timeoutNanos - loop.nanoTime();
-        idleTimer = loop.schedule(this::checkIdle, Math.max(due, 0), TimeUnit.NANOSECONDS);
+        if (idleTimer == null) {
+            idleTimer = new WheelTimer(this::checkIdle);
+        }
+        loop.timers().schedule(idleTimer, lastActivity + timeoutNanos);
     }
 
     private void checkIdle() {
@@ -593,11 +646,59 @@ public abstract class AbstractConnection implements Connection {
             return;
         }
         long timeout = config.idleTimeout().toNanos();
-        if (System.nanoTime() - lastActivity >= timeout) {
+        if (loop.nanoTime() - lastActivity >= timeout) {
             closeNow(null);
         } else {
             scheduleIdleCheck(timeout);
         }
+    }
+
+    // ---- deadlines ----
+
+    @Override
+    public final void setReadDeadline(Duration timeout) {
+        deadlines().set(DeadlineExceededException.Kind.READ, timeout);
+    }
+
+    @Override
+    public final void setWriteDeadline(Duration timeout) {
+        deadlines().set(DeadlineExceededException.Kind.WRITE, timeout);
+    }
+
+    private Deadlines deadlines() {
+        Deadlines d = deadlines;
+        if (d == null) {
+            Deadlines fresh = new Deadlines(this, loop);
+            d = (Deadlines) DEADLINES.compareAndExchange(this, null, fresh);
+            if (d == null) {
+                d = fresh;
+            }
+        }
+        return d;
+    }
+
+    /** True while queued bytes wait for the kernel to take them. Loop thread. */
+    final boolean hasQueuedOutput() {
+        return !outbound.isEmpty();
+    }
+
+    /** A deadline passed: tell the handler, keep the connection. Loop thread, from {@link Deadlines}. */
+    final void deadlineExceeded(DeadlineExceededException.Kind kind) {
+        if (closed || !open) {
+            return;
+        }
+        loop.stats().deadlinesExceeded++;
+        DeadlineExceededException e = new DeadlineExceededException(kind,
+                kind.name().toLowerCase(java.util.Locale.ROOT) + " deadline exceeded on " + describeRemote());
+        inHandler++;
+        try {
+            handler.onTimeout(this, e);
+        } catch (Throwable t) {
+            handlerFailed(t);
+        } finally {
+            inHandler--;
+        }
+        notifyWritability();
     }
 
     // ---- the rest of the API ----

@@ -54,7 +54,8 @@ public abstract class AbstractEventLoop implements EventLoop {
     private static final System.Logger LOG = System.getLogger("io.ringwire.loop");
 
     private final MpscUnboundedArrayQueue<Runnable> tasks = new MpscUnboundedArrayQueue<>(1024);
-    private final TimerQueue timers = new TimerQueue();
+    private final NanoClock clock;
+    private final TimerWheel timers;
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final WaitStrategy waitStrategy;
     private final LoopStats stats = new LoopStats();
@@ -68,14 +69,22 @@ public abstract class AbstractEventLoop implements EventLoop {
     @SuppressWarnings("unused")
     private volatile int producers;
     private volatile int state = RUNNING;
-    /** {@link System#nanoTime()} as of the end of the last wait; cheap "now" for the loop thread. */
-    protected long now = System.nanoTime();
+    /** The clock as of the end of the last wait; cheap "now" for the loop thread. */
+    protected long now;
 
+    protected AbstractEventLoop(String name, WaitStrategy waitStrategy) {
+        this(name, waitStrategy, NanoClock.SYSTEM);
+    }
+
+    /** A loop whose timers run on {@code clock}; see {@link NanoClock}. */
     // The thread gets a reference to this loop here but starts only in start(), once the subclass is built.
     @SuppressWarnings("this-escape")
-    protected AbstractEventLoop(String name, WaitStrategy waitStrategy) {
+    protected AbstractEventLoop(String name, WaitStrategy waitStrategy, NanoClock clock) {
         Preload.classes();
         this.waitStrategy = waitStrategy;
+        this.clock = clock;
+        this.now = clock.nanoTime();
+        this.timers = new TimerWheel(now);
         this.thread = new Thread(this::run, name);
         this.thread.setDaemon(true);
     }
@@ -129,6 +138,19 @@ public abstract class AbstractEventLoop implements EventLoop {
         return now;
     }
 
+    /** The clock this loop's timers run on; any thread. */
+    public final NanoClock clock() {
+        return clock;
+    }
+
+    /**
+     * The loop's timing wheel, for timers that live as long as their owner (a connection's
+     * deadlines and idle check) and move without allocating. Loop thread only.
+     */
+    public final TimerWheel timers() {
+        return timers;
+    }
+
     @Override
     public final boolean inEventLoop() {
         return Thread.currentThread() == thread;
@@ -161,12 +183,13 @@ public abstract class AbstractEventLoop implements EventLoop {
         // Capped so that deadline - now cannot overflow even against the loop's cached clock,
         // which may lag the caller's: a "never" delay (Long.MAX_VALUE) must not wrap into the past.
         long delayNanos = Math.min(unit.toNanos(delay), Long.MAX_VALUE / 2);
-        ScheduledTask t = new ScheduledTask(System.nanoTime() + delayNanos, task);
+        long deadline = clock.nanoTime() + delayNanos;
+        ScheduledTask t = new ScheduledTask(this, task);
         if (inEventLoop()) {
-            timers.add(t);
+            timers.schedule(t, deadline);
         } else {
-            // The timer heap is loop-confined; the handle works at once because cancel is a flag.
-            execute(() -> timers.add(t));
+            // The wheel is loop-confined; the handle works at once because a cancel is a flag.
+            execute(() -> timers.schedule(t, deadline));
         }
         return t;
     }
@@ -232,7 +255,7 @@ public abstract class AbstractEventLoop implements EventLoop {
 
     private void runOnce() {
         runTasks(TASK_BUDGET);
-        timers.runExpired(now, taskFailureReporter);
+        timers.expire(now, taskFailureReporter);
         int timeout;
         if (waitStrategy == WaitStrategy.BUSY_POLL || hasReadyWork() || !tasks.isEmpty()) {
             timeout = 0;
@@ -247,7 +270,7 @@ public abstract class AbstractEventLoop implements EventLoop {
         if (timeout != 0) {
             PARKED.setVolatile(this, false);
         }
-        now = System.nanoTime();
+        now = clock.nanoTime();
         runReadyWork();
     }
 

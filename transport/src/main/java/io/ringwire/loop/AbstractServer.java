@@ -44,6 +44,9 @@ public abstract class AbstractServer<L extends AbstractEventLoop> implements Ser
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicLong rejected = new AtomicLong();
     private final CompletableFuture<Void> allClosed = new CompletableFuture<>();
+    /** Null when the limit is off. */
+    private final PerAddressLimit perAddress;
+    private final AcceptRateLimiter acceptRate;
     private volatile InetSocketAddress localAddress;
     private volatile boolean closing;
     /** Round-robin position of the ACCEPTOR mode; touched by the accepting loop only. */
@@ -53,6 +56,9 @@ public abstract class AbstractServer<L extends AbstractEventLoop> implements Ser
         this.loops = loops;
         this.config = config;
         this.handlers = handlers;
+        this.perAddress = config.maxConnectionsPerIp() > 0 ? new PerAddressLimit(config.maxConnectionsPerIp()) : null;
+        this.acceptRate = config.acceptRate() > 0
+                ? new AcceptRateLimiter(config.acceptRate(), config.acceptBurst(), loops.get(0).clock()) : null;
     }
 
     /** Registers listener {@code fd} with {@code loop}; runs on that loop's thread. */
@@ -118,17 +124,31 @@ public abstract class AbstractServer<L extends AbstractEventLoop> implements Ser
         }
     }
 
-    /** A listener accepted {@code fd}: refuse it (limits), or admit it on this loop or the next. */
+    /**
+     * A listener accepted {@code fd}: refuse it (limits), or admit it on this loop or the next.
+     * A refused connection is closed here and now, before any handler or registration, and
+     * counted; it costs the loop one close and other connections nothing.
+     */
     public final void accept(L loop, int fd, InetSocketAddress remote) {
         int max = config.maxConnections();
         int now = connections.incrementAndGet();
-        if (closing || (max > 0 && now > max)) {
+        if (closing) {
             release();
             Native.close(fd);
-            if (!closing) {
-                rejected.incrementAndGet();
-                loop.stats().connectionsRejected++;
-            }
+            return;
+        }
+        if (acceptRate != null && !acceptRate.tryAcquire()) {
+            refuse(loop, fd);
+            loop.stats().rejectedByRate++;
+            return;
+        }
+        if (max > 0 && now > max) {
+            refuse(loop, fd);
+            return;
+        }
+        if (perAddress != null && !perAddress.tryAcquire(remote.getAddress())) {
+            refuse(loop, fd);
+            loop.stats().rejectedPerIp++;
             return;
         }
         L target = loop;
@@ -144,15 +164,22 @@ public abstract class AbstractServer<L extends AbstractEventLoop> implements Ser
         try {
             owner.execute(() -> admit(owner, fd, remote));
         } catch (RejectedExecutionException stopped) {
-            release();
+            release(remote);
             Native.close(fd);
         }
+    }
+
+    private void refuse(L loop, int fd) {
+        release();
+        Native.close(fd);
+        rejected.incrementAndGet();
+        loop.stats().connectionsRejected++;
     }
 
     /** Applies options, registers the connection with {@code loop} and opens it. That loop's thread. */
     private void admit(L loop, int fd, InetSocketAddress remote) {
         if (closing) {
-            release();
+            release(remote);
             Native.close(fd);
             return;
         }
@@ -163,7 +190,7 @@ public abstract class AbstractServer<L extends AbstractEventLoop> implements Ser
             }
             c = register(loop, fd, handlers.get(), remote);
         } catch (IOException | RuntimeException e) {
-            release();
+            release(remote);
             Native.close(fd);
             try {
                 LOG.log(System.Logger.Level.WARNING, "refused a connection from " + remote + ": " + e.getMessage());
@@ -181,7 +208,15 @@ public abstract class AbstractServer<L extends AbstractEventLoop> implements Ser
     }
 
     @Override
-    public final void connectionClosed() {
+    public final void connectionClosed(InetSocketAddress remote) {
+        release(remote);
+    }
+
+    /** Releases an admitted connection's places: its per-IP count, then the global one. */
+    private void release(InetSocketAddress remote) {
+        if (perAddress != null) {
+            perAddress.release(remote.getAddress());
+        }
         release();
     }
 

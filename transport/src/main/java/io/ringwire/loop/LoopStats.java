@@ -19,6 +19,9 @@ public final class LoopStats {
     public long wakeups;
     public long recvBufferShortages;
     public long cqOverflows;
+    public long deadlinesExceeded;
+    public long rejectedPerIp;
+    public long rejectedByRate;
 
     public long connectionsOpened() {
         return connectionsOpened;
@@ -52,6 +55,7 @@ public final class LoopStats {
         return acceptErrors;
     }
 
+    /** Connections refused by any limit: max connections, per IP, or accept rate. */
     public long connectionsRejected() {
         return connectionsRejected;
     }
@@ -64,6 +68,21 @@ public final class LoopStats {
     /** io_uring: times the completion queue overflowed into the kernel's backlog. */
     public long cqOverflows() {
         return cqOverflows;
+    }
+
+    /** Of {@link #connectionsRejected}: those over the per-IP limit. */
+    public long rejectedPerIp() {
+        return rejectedPerIp;
+    }
+
+    /** Of {@link #connectionsRejected}: those over the accept rate. */
+    public long rejectedByRate() {
+        return rejectedByRate;
+    }
+
+    /** Read or write deadlines that passed and were reported to a handler. */
+    public long deadlinesExceeded() {
+        return deadlinesExceeded;
     }
 
     /** Times another thread had to wake the parked loop through its eventfd. */

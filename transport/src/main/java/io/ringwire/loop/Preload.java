@@ -22,9 +22,9 @@ final class Preload {
         new Errors.TimedOut("preload", 0, "preload");
         new Errors.Closed("preload");
         AcceptBackoff.isExhaustion(0);
-        TimerQueue q = new TimerQueue();
-        q.add(new ScheduledTask(0, () -> { }));
-        q.runExpired(1, e -> { });
+        TimerWheel w = new TimerWheel(0);
+        w.schedule(new ScheduledTask(null, () -> { }), 0);
+        w.expire(1, e -> { });
         System.getLogger("io.ringwire.server").isLoggable(System.Logger.Level.TRACE);
         done = true;
     }

@@ -2,19 +2,22 @@ package io.ringwire.loop;
 
 import io.ringwire.EventLoop;
 
-/** A task due at a point in {@link System#nanoTime()} time; see {@link TimerQueue}. */
-final class ScheduledTask implements EventLoop.Cancellable, Comparable<ScheduledTask> {
-    final long deadlineNanos;
-    /** Filing order, so tasks with one deadline run first-in first-out; set by {@link TimerQueue}. */
-    long sequence;
-    final Runnable task;
+/**
+ * A task given to {@link EventLoop#schedule}: a one-shot {@link WheelTimer} whose handle may be
+ * cancelled from any thread. From the loop thread a cancel unlinks it at once; from another
+ * thread it sets a flag the loop checks just before running it, and the node leaves the wheel
+ * when its time comes.
+ */
+final class ScheduledTask extends WheelTimer implements EventLoop.Cancellable {
+    private final AbstractEventLoop loop;
     /** Written by any thread, read by the loop just before running: a cancel that wins the race stops the task. */
     private volatile boolean cancelled;
     private volatile boolean started;
 
-    ScheduledTask(long deadlineNanos, Runnable task) {
-        this.deadlineNanos = deadlineNanos;
-        this.task = task;
+    /** {@code loop} may be null for a task driven by a bare wheel (tests, preloading). */
+    ScheduledTask(AbstractEventLoop loop, Runnable task) {
+        super(task);
+        this.loop = loop;
     }
 
     @Override
@@ -23,21 +26,21 @@ final class ScheduledTask implements EventLoop.Cancellable, Comparable<Scheduled
             return false;
         }
         cancelled = true;
+        if (loop != null && loop.inEventLoop()) {
+            loop.timers().cancel(this);
+        }
         return !started;
     }
 
-    boolean isCancelled() {
-        return cancelled;
-    }
-
-    void markStarted() {
-        started = true;
-    }
-
     @Override
-    public int compareTo(ScheduledTask o) {
-        // By difference, as System.nanoTime() values must be compared: its origin is arbitrary.
-        int c = Long.signum(deadlineNanos - o.deadlineNanos);
-        return c != 0 ? c : Long.compare(sequence, o.sequence);
+    void fire() {
+        if (cancelled) {
+            return;
+        }
+        started = true;
+        if (cancelled) {
+            return; // a cancel from another thread between the two reads wins
+        }
+        task.run();
     }
 }

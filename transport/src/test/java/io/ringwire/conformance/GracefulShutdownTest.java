@@ -108,6 +108,79 @@ class GracefulShutdownTest {
         }
     }
 
+    /**
+     * A line protocol: each request is one line, answered with "ok: LINE". A partial line is a
+     * request in progress, so the handler is not idle until its newline arrives and is answered.
+     */
+    private static ConnectionHandler lineServer() {
+        return new ConnectionHandler() {
+            private final StringBuilder line = new StringBuilder();
+
+            @Override
+            public void onData(Connection c, DirectBuffer data, int offset, int length) {
+                for (int i = 0; i < length; i++) {
+                    char ch = (char) data.getByte(offset + i);
+                    if (ch == '\n') {
+                        byte[] reply = ("ok: " + line + "\n").getBytes(StandardCharsets.US_ASCII);
+                        c.write(reply, 0, reply.length);
+                        line.setLength(0);
+                    } else {
+                        line.append(ch);
+                    }
+                }
+                c.flush();
+            }
+
+            @Override
+            public boolean isIdle(Connection connection) {
+                return line.isEmpty();
+            }
+        };
+    }
+
+    /**
+     * A request in progress when shutdown starts is completed and answered; an idle keep-alive
+     * connection beside it is closed at once; new connections are refused; no descriptor leaks.
+     */
+    @ConformanceTest
+    void requestInProgressCompletesWhileIdleConnectionsClose(TransportUnderTest transport) throws Exception {
+        java.util.Map<Integer, String> fdsBefore = io.ringwire.testutil.Fds.snapshot();
+        RecordingServer recorded = new RecordingServer(GracefulShutdownTest::lineServer, false);
+        try (EventLoopGroup group = transport.newGroup(1);
+             ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            Server server = group.listen(Loopback.v4AnyPort(), ServerConfig.defaults(), recorded);
+            try (Socket busy = Peers.connect(server.localAddress()); Socket idle = Peers.connect(server.localAddress())) {
+                RecordingHandler hBusy = recorded.next();
+                RecordingHandler hIdle = recorded.next();
+                idle.getOutputStream().write("first\n".getBytes(StandardCharsets.US_ASCII));
+                assertArrayEquals("ok: first\n".getBytes(StandardCharsets.US_ASCII), Peers.readExactly(idle, 10));
+                busy.getOutputStream().write("half a re".getBytes(StandardCharsets.US_ASCII));
+                Await.until("the partial request to arrive", () -> hBusy.receivedBytes.get() == 9);
+
+                Future<Boolean> shutdown = threads.submit(() -> server.shutdown(Duration.ofSeconds(20)));
+                Await.get(hIdle.closed, "the idle keep-alive connection to close");
+                assertTrue(Peers.isClosedByPeer(idle));
+                Await.until("new connections to be refused", () -> {
+                    try {
+                        return refuses(server.localAddress());
+                    } catch (Exception e) {
+                        throw new AssertionError(e);
+                    }
+                });
+                assertFalse(hBusy.closed.isDone(), "the request in progress is not cut off");
+                assertFalse(shutdown.isDone());
+
+                busy.getOutputStream().write("quest\n".getBytes(StandardCharsets.US_ASCII));
+                byte[] expected = "ok: half a request\n".getBytes(StandardCharsets.US_ASCII);
+                assertArrayEquals(expected, Peers.readExactly(busy, expected.length), "the in-flight request is answered");
+                assertTrue(Peers.isClosedByPeer(busy), "and then the connection closes");
+                assertTrue(Await.get(shutdown, "shutdown to return"), "nothing had to be forced");
+                assertTrue(hBusy.errors.isEmpty(), "errors: " + hBusy.errors);
+            }
+        }
+        io.ringwire.testutil.Fds.awaitSame("after the shutdown and the group's close", fdsBefore);
+    }
+
     @ConformanceTest
     void busyConnectionDrainsBeforeItCloses(TransportUnderTest transport) throws Exception {
         RecordingServer recorded = new RecordingServer(GracefulShutdownTest::bulkWriter, false);

@@ -2,6 +2,7 @@ package io.ringwire.testutil;
 
 import io.ringwire.Connection;
 import io.ringwire.ConnectionHandler;
+import io.ringwire.DeadlineExceededException;
 import java.io.ByteArrayOutputStream;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -29,6 +30,7 @@ public class RecordingHandler implements ConnectionHandler {
     public final AtomicLong receivedBytes = new AtomicLong();
     public final AtomicInteger unwritableEvents = new AtomicInteger();
     public final AtomicInteger writableEvents = new AtomicInteger();
+    public final List<DeadlineExceededException> timeouts = new CopyOnWriteArrayList<>();
     /** Set if any event came after onClose, which the contract forbids. */
     public volatile String eventAfterClose;
 
@@ -113,6 +115,20 @@ public class RecordingHandler implements ConnectionHandler {
         if (delegate != null) {
             delegate.onError(connection, cause);
         }
+    }
+
+    @Override
+    public void onTimeout(Connection connection, DeadlineExceededException timeout) {
+        checkNotClosed("onTimeout");
+        timeouts.add(timeout);
+        if (delegate != null) {
+            delegate.onTimeout(connection, timeout);
+        }
+    }
+
+    @Override
+    public boolean isIdle(Connection connection) {
+        return delegate == null || delegate.isIdle(connection);
     }
 
     @Override

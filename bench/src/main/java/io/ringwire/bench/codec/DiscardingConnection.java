@@ -96,6 +96,16 @@ final class DiscardingConnection implements Connection {
     }
 
     @Override
+    public void setReadDeadline(java.time.Duration timeout) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void setWriteDeadline(java.time.Duration timeout) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
     public Object attachment() {
         return null;
     }

@@ -76,6 +76,12 @@ public final class FrameServerHandler implements ConnectionHandler, FrameSink {
         }
     }
 
+    /** Between frames: no part of a next frame is buffered, or framing is lost anyway. */
+    @Override
+    public boolean isIdle(Connection connection) {
+        return failed || decoder.bufferedBytes() == 0;
+    }
+
     private void fail(String message) {
         failed = true;
         decoder.close();

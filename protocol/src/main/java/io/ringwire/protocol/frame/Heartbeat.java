@@ -4,6 +4,7 @@ import io.ringwire.Connection;
 import io.ringwire.EventLoop;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * The contract's heartbeat for one connection: a side that has heard nothing for one interval
@@ -23,6 +24,7 @@ public final class Heartbeat {
     private final int misses;
     private final Runnable ping;
     private final Runnable check = this::check;
+    private final LongSupplier clock;
     private long lastHeard;
     private EventLoop.Cancellable timer;
     private boolean stopped;
@@ -31,6 +33,12 @@ public final class Heartbeat {
      * @param ping sends one PING on the connection (and flushes it); run on the loop thread
      */
     public Heartbeat(Connection connection, Duration interval, int misses, Runnable ping) {
+        this(connection, interval, misses, ping, System::nanoTime);
+    }
+
+    /** As above, with time from {@code clock} (nanoseconds, any origin), so that tests drive it. */
+    Heartbeat(Connection connection, Duration interval, int misses, Runnable ping, LongSupplier clock) {
+        this.clock = clock;
         if (interval.isNegative() || interval.isZero()) {
             throw new IllegalArgumentException("heartbeat interval must be positive: " + interval);
         }
@@ -45,13 +53,13 @@ public final class Heartbeat {
 
     /** Starts the clock: the connection counts as heard from now. */
     public void start() {
-        lastHeard = System.nanoTime();
+        lastHeard = clock.getAsLong();
         schedule(intervalNanos);
     }
 
     /** Bytes arrived from the peer. */
     public void heard() {
-        lastHeard = System.nanoTime();
+        lastHeard = clock.getAsLong();
     }
 
     /** No more checks; call from {@code onClose}. */
@@ -68,7 +76,7 @@ public final class Heartbeat {
         if (stopped || !connection.isOpen()) {
             return;
         }
-        long silent = System.nanoTime() - lastHeard;
+        long silent = clock.getAsLong() - lastHeard;
         if (silent >= misses * intervalNanos) {
             connection.close(); // dead: nothing heard for `misses` intervals, PINGs included
             return;

@@ -106,6 +106,12 @@ public final class HttpServerHandler implements ConnectionHandler, HttpRequestDe
         LingeringClose.start(connection, config.linger());
     }
 
+    /** Between requests: nothing of a next request has arrived, or the connection is ending anyway. */
+    @Override
+    public boolean isIdle(Connection connection) {
+        return closing || decoder.bufferedBytes() == 0;
+    }
+
     @Override
     public void onWritabilityChanged(Connection connection, boolean writable) {
         if (writable && !closing) {

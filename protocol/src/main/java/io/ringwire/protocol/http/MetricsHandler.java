@@ -38,7 +38,7 @@ public final class MetricsHandler implements HttpHandler {
         counter(response, "ringwire_connections_opened_total", "Connections opened, accepted or connected.", s.connectionsOpened());
         counter(response, "ringwire_connections_closed_total", "Connections closed.", s.connectionsClosed());
         gauge(response, "ringwire_connections_active", "Connections open now.", s.connectionsActive());
-        counter(response, "ringwire_connections_rejected_total", "Connections closed at once for --max-conns.", s.connectionsRejected());
+        counter(response, "ringwire_connections_rejected_total", "Connections closed at once by a limit: --max-conns, --max-conns-per-ip, --accept-rate.", s.connectionsRejected());
         counter(response, "ringwire_bytes_read_total", "Bytes received.", s.bytesRead());
         counter(response, "ringwire_bytes_written_total", "Bytes sent.", s.bytesWritten());
         response.append("# HELP ringwire_errors_total Transport errors, by kind.\n# TYPE ringwire_errors_total counter\n");

@@ -14,6 +14,10 @@ public final class RecordingConnection implements Connection {
     private final ByteArrayOutputStream written = new ByteArrayOutputStream();
     public int writes;
     public int flushes;
+    /** What {@link #eventLoop()} returns; null makes it throw. */
+    public EventLoop loop;
+    /** Set by {@link #close()}. */
+    public boolean closed;
 
     public String text() {
         return written.toString(StandardCharsets.ISO_8859_1);
@@ -54,7 +58,10 @@ public final class RecordingConnection implements Connection {
 
     @Override
     public EventLoop eventLoop() {
-        throw new UnsupportedOperationException();
+        if (loop == null) {
+            throw new UnsupportedOperationException();
+        }
+        return loop;
     }
 
     @Override
@@ -69,7 +76,7 @@ public final class RecordingConnection implements Connection {
 
     @Override
     public boolean isOpen() {
-        return true;
+        return !closed;
     }
 
     @Override
@@ -97,6 +104,7 @@ public final class RecordingConnection implements Connection {
 
     @Override
     public void close() {
+        closed = true;
     }
 
     @Override
@@ -105,6 +113,16 @@ public final class RecordingConnection implements Connection {
 
     @Override
     public <T> T getOption(SocketOption<T> option) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void setReadDeadline(java.time.Duration timeout) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void setWriteDeadline(java.time.Duration timeout) {
         throw new UnsupportedOperationException();
     }
 
