@@ -119,7 +119,7 @@ public final class EventLoopGroup implements AutoCloseable {
     /** Counters summed over the loops. */
     public TransportStats stats() {
         long opened = 0, closed = 0, in = 0, out = 0, readErr = 0, writeErr = 0, handlerErr = 0, acceptErr = 0,
-                rejected = 0, wakeups = 0;
+                rejected = 0, wakeups = 0, perIp = 0, byRate = 0;
         for (AbstractEventLoop l : loops) {
             LoopStats s = l.stats();
             opened += s.connectionsOpened();
@@ -132,9 +132,11 @@ public final class EventLoopGroup implements AutoCloseable {
             acceptErr += s.acceptErrors();
             rejected += s.connectionsRejected();
             wakeups += s.wakeups();
+            perIp += s.rejectedPerIp();
+            byRate += s.rejectedByRate();
         }
         return new TransportStats(loops.size(), opened, closed, in, out, readErr, writeErr, handlerErr, acceptErr,
-                rejected, wakeups);
+                rejected, wakeups, perIp, byRate);
     }
 
     /** Stops every loop; connections are closed at once. Blocks until every loop thread has finished. */

@@ -39,6 +39,11 @@ public final class MetricsHandler implements HttpHandler {
         counter(response, "ringwire_connections_closed_total", "Connections closed.", s.connectionsClosed());
         gauge(response, "ringwire_connections_active", "Connections open now.", s.connectionsActive());
         counter(response, "ringwire_connections_rejected_total", "Connections closed at once by a limit: --max-conns, --max-conns-per-ip, --accept-rate.", s.connectionsRejected());
+        response.append("# HELP ringwire_connections_rejected_by_limit_total Of the rejected connections, by the limit refusing them.\n"
+                + "# TYPE ringwire_connections_rejected_by_limit_total counter\n");
+        labelled(response, "ringwire_connections_rejected_by_limit_total", "limit", "max_conns", s.rejectedMaxConnections());
+        labelled(response, "ringwire_connections_rejected_by_limit_total", "limit", "per_ip", s.rejectedPerIp());
+        labelled(response, "ringwire_connections_rejected_by_limit_total", "limit", "accept_rate", s.rejectedByRate());
         counter(response, "ringwire_bytes_read_total", "Bytes received.", s.bytesRead());
         counter(response, "ringwire_bytes_written_total", "Bytes sent.", s.bytesWritten());
         response.append("# HELP ringwire_errors_total Transport errors, by kind.\n# TYPE ringwire_errors_total counter\n");

@@ -12,7 +12,9 @@ import io.ringwire.ServerConfig;
 import io.ringwire.protocol.testutil.Await;
 import io.ringwire.protocol.testutil.Backends;
 import io.ringwire.protocol.testutil.HttpSocket;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -174,6 +176,59 @@ class HttpServerEndToEndTest {
                 assertTrue(line.startsWith("# HELP ") || line.startsWith("# TYPE ")
                         || line.matches("ringwire_[a-z_]+(\\{[a-z]+=\"[^\"]+\"})? \\d+"), "not exposition format: " + line);
             }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Backend.class, names = {"EPOLL", "IO_URING"})
+    void metricsCountRefusalsByTheLimitThatRefusedThem(Backend backend) throws Exception {
+        // Rate 1 per 1000 s, burst 5; 2 connections; 1 per IP. The rate is checked first, so
+        // tokens go to the 5 first connections whether or not another limit then refuses them.
+        ServerConfig limits = ServerConfig.builder().acceptRate(0.001, 5).maxConnections(2).maxConnectionsPerIp(1).build();
+        try (EventLoopGroup group = Backends.group(backend, 1, "http")) {
+            HttpRouter router = HttpRouter.builder().get("/metrics", new MetricsHandler(group::stats, stats)).build();
+            Server server = group.listen(new InetSocketAddress("127.0.0.1", 0), limits,
+                    HttpServer.handlers(router, HttpServerConfig.builder().build(), stats));
+            InetSocketAddress at = server.localAddress();
+            try (HttpSocket first = new HttpSocket(at)) {
+                Await.until("the first connection admitted", () -> server.connectionCount() == 1);
+                closedAtOnce(connectFrom("127.0.0.1", at)); // under max conns, but 127.0.0.1 holds one already
+                Socket second = connectFrom("127.0.0.2", at);
+                Await.until("two connections admitted", () -> server.connectionCount() == 2);
+                closedAtOnce(connectFrom("127.0.0.3", at)); // max conns
+                closedAtOnce(connectFrom("127.0.0.3", at)); // max conns
+                for (int i = 0; i < 3; i++) {
+                    closedAtOnce(connectFrom("127.0.0.4", at)); // over the rate: the burst is spent
+                }
+                Await.until("six refusals counted", () -> group.stats().connectionsRejected() == 6);
+                first.send("GET /metrics HTTP/1.1\r\nHost: t\r\n\r\n");
+                String m = first.read().body();
+                assertTrue(m.contains("\nringwire_connections_rejected_total 6\n"), m);
+                assertTrue(m.contains("\nringwire_connections_rejected_by_limit_total{limit=\"per_ip\"} 1\n"), m);
+                assertTrue(m.contains("\nringwire_connections_rejected_by_limit_total{limit=\"max_conns\"} 2\n"), m);
+                assertTrue(m.contains("\nringwire_connections_rejected_by_limit_total{limit=\"accept_rate\"} 3\n"), m);
+                assertTrue(m.contains("# TYPE ringwire_connections_rejected_by_limit_total counter\n"), m);
+                second.close();
+            }
+        }
+    }
+
+    private static Socket connectFrom(String localIp, InetSocketAddress to) throws Exception {
+        Socket s = new Socket(to.getAddress(), to.getPort(), InetAddress.getByName(localIp), 0);
+        s.setSoTimeout(20_000);
+        return s;
+    }
+
+    /** Asserts the server closed {@code s} without a byte, then closes it here too. */
+    private static void closedAtOnce(Socket s) throws Exception {
+        try (s) {
+            int b;
+            try {
+                b = s.getInputStream().read();
+            } catch (java.net.SocketException reset) {
+                b = -1;
+            }
+            assertEquals(-1, b, "a refused connection is closed without a response");
         }
     }
 
