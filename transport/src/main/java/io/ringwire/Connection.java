@@ -39,6 +39,16 @@ public interface Connection {
     /** True until the connection is closed. */
     boolean isOpen();
 
+    /**
+     * True once a graceful server shutdown ({@link Server#shutdown}) has asked this connection to
+     * close when idle. A request/response protocol tells its peer so in the responses it still
+     * writes (HTTP: {@code Connection: close}), so that no reused or pipelining client sends a
+     * request the server will not read. Loop thread only; false for a client connection.
+     */
+    default boolean isDraining() {
+        return false;
+    }
+
     /** Queues a copy of {@code src[offset, offset+length)}. Silently dropped after close; see {@link #isOpen()}. */
     void write(DirectBuffer src, int offset, int length);
 

@@ -127,7 +127,7 @@ class LifecycleCommandIT {
     /**
      * SIGTERM with one HTTP request half received and one idle keep-alive connection: the idle
      * one is closed, new connections are refused, the half request, once completed, is answered,
-     * and the process exits 0.
+     * with {@code Connection: close}, and the process exits 0.
      */
     @ParameterizedTest
     @ValueSource(strings = {"epoll", "io_uring"})
@@ -158,6 +158,9 @@ class LifecycleCommandIT {
                 String response = readToEof(busy.getInputStream());
                 assertTrue(response.startsWith("HTTP/1.1 200"), "the request in progress is answered: " + response);
                 assertTrue(response.endsWith("Hello, World!"), response);
+                // A keep-alive client must learn that the server will read nothing more.
+                assertTrue(response.toLowerCase(java.util.Locale.ROOT).contains("\r\nconnection: close\r\n"),
+                        "a response written while draining says Connection: close: " + response);
             }
             assertEquals(0, p.awaitExit(), "a graceful exit; stderr: " + p.stderr.getNow(""));
         }

@@ -486,6 +486,11 @@ public abstract class AbstractConnection implements Connection {
      * drains. Until then reading goes on, so that the rest of a request can still arrive; the
      * handler is asked again after each delivery. The server's drain timeout bounds the wait.
      */
+    @Override
+    public final boolean isDraining() {
+        return draining;
+    }
+
     public final void closeWhenIdle() {
         if (closed) {
             return;

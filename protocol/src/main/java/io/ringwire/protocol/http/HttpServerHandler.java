@@ -13,7 +13,8 @@ import org.agrona.DirectBuffer;
  *
  * <p>Keep-alive is the default for HTTP/1.1; {@code Connection: close}, an HTTP/1.0 request
  * without {@code keep-alive}, or a response that asks for it ends the connection after the
- * response. A request the decoder refuses ({@link HttpException}) gets its status (400, 413, 431,
+ * response, as does a graceful server shutdown ({@link Connection#isDraining}: the response
+ * written while draining says {@code Connection: close}). A request the decoder refuses ({@link HttpException}) gets its status (400, 413, 431,
  * 501, 505) with {@code Connection: close}; a handler that throws gets 500. Either way the
  * connection then ends with a {@link LingeringClose}, dropping further input, and only this
  * connection is affected. While the connection is not writable, reading pauses.
@@ -74,7 +75,9 @@ public final class HttpServerHandler implements ConnectionHandler, HttpRequestDe
             response.status(HttpStatus.INTERNAL_SERVER_ERROR).contentType("text/plain").body("internal server error\n");
             response.closeConnection();
         }
-        boolean keepAlive = request.keepAlive() && !response.closeRequested();
+        // Draining: say "Connection: close" and end after this response, so that a pipelining or
+        // reusing client knows the requests it sends after this one will not be read.
+        boolean keepAlive = request.keepAlive() && !response.closeRequested() && !connection.isDraining();
         encoder.write(connection, response, keepAlive, request.version() == HttpVersion.HTTP_1_0,
                 request.method() == HttpMethod.HEAD);
         if (!keepAlive) {
