@@ -21,6 +21,15 @@ public interface EventLoop extends Executor {
      */
     Cancellable schedule(Runnable task, long delay, TimeUnit unit);
 
+    /**
+     * A reusable timer that runs {@code task} on this loop each time it is scheduled and comes
+     * due; see {@link LoopTimer}. Loop thread only. ringwire's loops put it in their timing wheel,
+     * so re-arming it allocates nothing; the default falls back on {@link #schedule}.
+     */
+    default LoopTimer newTimer(Runnable task) {
+        return new ScheduledLoopTimer(this, java.util.Objects.requireNonNull(task, "task"));
+    }
+
     /** A scheduled task's handle. */
     interface Cancellable {
         /** Returns true if the task had not started and will not run. */

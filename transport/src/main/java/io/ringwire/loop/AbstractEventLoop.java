@@ -4,6 +4,7 @@ import io.ringwire.Connection;
 import io.ringwire.ConnectionConfig;
 import io.ringwire.ConnectionHandler;
 import io.ringwire.EventLoop;
+import io.ringwire.LoopTimer;
 import io.ringwire.WaitStrategy;
 import io.ringwire.buffer.ChunkPool;
 import io.ringwire.internal.Sockets;
@@ -192,6 +193,12 @@ public abstract class AbstractEventLoop implements EventLoop {
             execute(() -> timers.schedule(t, deadline));
         }
         return t;
+    }
+
+    /** A node of this loop's timing wheel: scheduling, moving and cancelling it allocate nothing. */
+    @Override
+    public final LoopTimer newTimer(Runnable task) {
+        return new WheelLoopTimer(this, task);
     }
 
     /** True once {@link #stop()} was called. */

@@ -2,6 +2,7 @@ package io.ringwire.protocol.frame;
 
 import io.ringwire.Connection;
 import io.ringwire.EventLoop;
+import io.ringwire.LoopTimer;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -11,9 +12,10 @@ import java.util.function.LongSupplier;
  * sends a PING; after {@code misses} intervals with nothing heard at all, it closes the
  * connection as dead. Any bytes received count as being heard, a PONG as much as a request.
  *
- * <p>Timing runs on the connection's loop timer ({@link EventLoop#schedule}): one check per
- * interval, scheduled for when the silence would reach the next interval, so a busy connection
- * costs one timer a period and no work per message beyond {@link #heard()}'s clock read.
+ * <p>Timing runs on one reusable timer of the connection's loop ({@link EventLoop#newTimer}, a
+ * node of the loop's timing wheel): one check per interval, moved to when the silence would reach
+ * the next interval, so a busy connection costs one timer move a period, allocates nothing after
+ * {@link #start()}, and does no work per message beyond {@link #heard()}'s clock read.
  *
  * <p>Confined to the connection's loop thread: create, {@link #start()}, {@link #heard()} and
  * {@link #stop()} from its handler.
@@ -26,7 +28,8 @@ public final class Heartbeat {
     private final Runnable check = this::check;
     private final LongSupplier clock;
     private long lastHeard;
-    private EventLoop.Cancellable timer;
+    /** Made by {@link #start()}; null before. */
+    private LoopTimer timer;
     private boolean stopped;
 
     /**
@@ -54,6 +57,9 @@ public final class Heartbeat {
     /** Starts the clock: the connection counts as heard from now. */
     public void start() {
         lastHeard = clock.getAsLong();
+        if (timer == null) {
+            timer = connection.eventLoop().newTimer(check);
+        }
         schedule(intervalNanos);
     }
 
@@ -67,12 +73,11 @@ public final class Heartbeat {
         stopped = true;
         if (timer != null) {
             timer.cancel();
-            timer = null;
         }
     }
 
-    private void check() {
-        timer = null;
+    /** The timer's task; package-private so that a test can count what one tick allocates. */
+    void check() {
         if (stopped || !connection.isOpen()) {
             return;
         }
@@ -90,6 +95,6 @@ public final class Heartbeat {
     }
 
     private void schedule(long delayNanos) {
-        timer = connection.eventLoop().schedule(check, Math.max(delayNanos, 1), TimeUnit.NANOSECONDS);
+        timer.schedule(Math.max(delayNanos, 1), TimeUnit.NANOSECONDS);
     }
 }
