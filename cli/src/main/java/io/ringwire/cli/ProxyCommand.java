@@ -1,6 +1,7 @@
 package io.ringwire.cli;
 
 import io.ringwire.EventLoopGroup;
+import io.ringwire.Keepalive;
 import io.ringwire.internal.SockAddr;
 import io.ringwire.splice.SpliceProxy;
 import java.io.IOException;
@@ -18,11 +19,18 @@ import picocli.CommandLine.Spec;
  * {@code ringwire proxy --listen H:P --to H:P}: a TCP proxy whose bytes move by {@code splice(2)}
  * through pipes ({@link SpliceProxy}), on either backend.
  */
-@Command(name = "proxy", mixinStandardHelpOptions = true,
+@Command(name = "proxy", mixinStandardHelpOptions = true, modelTransformer = ProxyCommand.WithoutRequestOptions.class,
         description = "A TCP proxy using splice: each connection accepted on --listen is joined to a new connection"
                 + " to --to, both directions, half-close passed through, a reset passed on as a reset."
-                + " --listen H:P may replace --host and --port; default port 7200.")
+                + " --listen H:P may replace --host and --port; default port 7200."
+                + " The limits and --tcp-keepalive apply as in the servers, keepalive on both sockets of a relay.")
 final class ProxyCommand implements Callable<Integer> {
+    /**
+     * Server options that mean nothing to a byte relay: {@code --read-timeout} bounds the wait for
+     * a request, and a relay has none ({@code --idle-timeout} closes a quiet relay). Taken out of
+     * the help, and giving one is a usage error that says why (exit 2).
+     */
+    static final java.util.List<String> NOT_FOR_PROXY = java.util.List.of("--read-timeout");
     static final int DEFAULT_PORT = 7200;
     private static final System.Logger LOG = System.getLogger("io.ringwire.cli");
 
@@ -52,6 +60,12 @@ final class ProxyCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+        for (String name : NOT_FOR_PROXY) {
+            if (spec.commandLine().getParseResult().hasMatchedOption(name)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), name
+                        + ": not an option of proxy: a relay has no requests to time; --idle-timeout closes a quiet relay");
+            }
+        }
         boolean hostOrPort = spec.commandLine().getParseResult().hasMatchedOption("--host")
                 || spec.commandLine().getParseResult().hasMatchedOption("--port");
         if (listen != null && hostOrPort) {
@@ -76,7 +90,12 @@ final class ProxyCommand implements Callable<Integer> {
             SpliceProxy.Config config = SpliceProxy.Config.defaults()
                     .withPipeSize((int) pipeSize)
                     .withIdleTimeout(options.idleTimeout)
-                    .withMaxConnections(options.maxConns);
+                    .withMaxConnections(options.maxConns)
+                    .withMaxConnectionsPerIp(options.maxConnsPerIp)
+                    .withKeepalive(options.tcpKeepalive ? Keepalive.DEFAULT : null);
+            if (options.acceptRate > 0) {
+                config = config.withAcceptRate(options.acceptRate, options.acceptRate); // as ServerOptions.serverConfig
+            }
             SpliceProxy proxy;
             try {
                 proxy = SpliceProxy.start(group, address, to, config);
@@ -97,5 +116,24 @@ final class ProxyCommand implements Callable<Integer> {
             LOG.log(System.Logger.Level.INFO, clean ? "shut down cleanly" : "drain timeout reached; remaining relays were reset");
         }
         return 0;
+    }
+
+    /**
+     * Hides {@link #NOT_FOR_PROXY} among the options the {@link ServerOptions} mixin brought: still
+     * parsed, so that {@link #call} can refuse one by name with the reason, rather than picocli's
+     * bare "unknown option".
+     */
+    static final class WithoutRequestOptions implements CommandLine.IModelTransformer {
+        @Override
+        public CommandSpec transform(CommandSpec spec) {
+            for (String name : NOT_FOR_PROXY) {
+                CommandLine.Model.OptionSpec option = spec.findOption(name);
+                if (option != null) {
+                    spec.remove(option);
+                    spec.addOption(CommandLine.Model.OptionSpec.builder(option).hidden(true).build());
+                }
+            }
+            return spec;
+        }
     }
 }

@@ -27,7 +27,7 @@ class LifecycleCommandIT {
     private static final Pattern BYTES_READ = Pattern.compile("(?m)^ringwire_bytes_read_total (\\d+)$");
     private static final String METRICS_REQUEST = "GET /metrics HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n";
 
-    private static Socket connect(String sourceIp, int port) throws IOException {
+    static Socket connect(String sourceIp, int port) throws IOException {
         Socket s = new Socket();
         try {
             s.setSoTimeout(30_000);
@@ -41,7 +41,7 @@ class LifecycleCommandIT {
     }
 
     /** True if the server closed the connection (EOF or reset) rather than answering. */
-    private static boolean closedByServer(Socket s) throws IOException {
+    static boolean closedByServer(Socket s) throws IOException {
         try {
             return s.getInputStream().read() < 0;
         } catch (SocketException reset) {
@@ -49,7 +49,7 @@ class LifecycleCommandIT {
         }
     }
 
-    private static boolean echoes(Socket s, int b) throws IOException {
+    static boolean echoes(Socket s, int b) throws IOException {
         s.getOutputStream().write(b);
         return s.getInputStream().read() == b;
     }

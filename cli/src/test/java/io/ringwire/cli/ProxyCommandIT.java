@@ -67,6 +67,9 @@ class ProxyCommandIT {
         "--to|127.0.0.1:0",
         "--listen|::1:80",
         "--pipe-size|lots",
+        "--read-timeout|1s",
+        "--max-conns-per-ip|-1",
+        "--accept-rate|-5",
     })
     void badArgumentsExitTwoWithOneLineNamingThem(String option, String value) throws Exception {
         List<String> args = new ArrayList<>(List.of("proxy", option, value));
@@ -78,6 +81,49 @@ class ProxyCommandIT {
             String err = p.stderr.join().strip();
             assertEquals(1, err.lines().count(), err);
             assertTrue(err.contains(option), err);
+        }
+    }
+
+    @Test
+    void helpListsTheOptionsProxyTakesAndNoOther() throws Exception {
+        try (RingwireProcess p = RingwireProcess.start("proxy", "--help")) {
+            String help = new String(p.process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            for (String option : new String[] {"--idle-timeout", "--max-conns", "--max-conns-per-ip", "--accept-rate",
+                    "--tcp-keepalive", "--drain-timeout", "--pipe-size"}) {
+                assertTrue(help.contains(option), "proxy --help lacks " + option + ":\n" + help);
+            }
+            for (String option : ProxyCommand.NOT_FOR_PROXY) {
+                assertFalse(help.contains(option), "proxy --help lists " + option + ", which it refuses:\n" + help);
+            }
+            assertEquals(0, p.awaitExit());
+        }
+    }
+
+    /** --max-conns-per-ip and --tcp-keepalive reach the relay: a second client from one IP is closed, another IP is not. */
+    @ParameterizedTest
+    @ValueSource(strings = {"epoll", "io_uring"})
+    void maxConnsPerIpRefusesOnlyTheAddressOverTheLimit(String backend) throws Exception {
+        try (RingwireProcess echo = RingwireProcess.start("echo", "--port", "0", "--backend", backend)) {
+            String echoPort = echo.awaitReady().group(3);
+            try (RingwireProcess proxy = RingwireProcess.start("proxy", "--listen", "127.0.0.1:0", "--to",
+                    "127.0.0.1:" + echoPort, "--backend", backend, "--max-conns-per-ip", "1", "--accept-rate", "100",
+                    "--tcp-keepalive")) {
+                int port = Integer.parseInt(proxy.awaitReady().group(3));
+                try (java.net.Socket first = LifecycleCommandIT.connect("127.0.0.1", port)) {
+                    assertTrue(LifecycleCommandIT.echoes(first, 1), "the first connection is relayed");
+                    try (java.net.Socket second = LifecycleCommandIT.connect("127.0.0.1", port)) {
+                        assertTrue(LifecycleCommandIT.closedByServer(second), "a second connection from 127.0.0.1 is closed");
+                    }
+                    try (java.net.Socket other = LifecycleCommandIT.connect("127.0.0.2", port)) {
+                        assertTrue(LifecycleCommandIT.echoes(other, 2), "127.0.0.2 has its own count");
+                    }
+                    assertTrue(LifecycleCommandIT.echoes(first, 3), "the first connection is untouched");
+                }
+                proxy.terminate();
+                assertEquals(0, proxy.awaitExit());
+            }
+            echo.terminate();
+            assertEquals(0, echo.awaitExit());
         }
     }
 

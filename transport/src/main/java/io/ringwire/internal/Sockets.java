@@ -72,9 +72,7 @@ public final class Sockets {
                                  InetSocketAddress local) throws IOException {
         int fd = Errors.check("socket", remote, Native.socketStream(SockAddr.family(remote)));
         try {
-            for (Map.Entry<SocketOption<?>, Object> e : options.entrySet()) {
-                setRaw(fd, e.getKey(), e.getValue(), remote);
-            }
+            applyOptions(fd, options, remote);
             if (local != null) {
                 UnsafeBuffer sa = scratch();
                 int len = SockAddr.encode(local, sa);
@@ -104,6 +102,13 @@ public final class Sockets {
         UnsafeBuffer sa = scratch();
         int len = Native.getpeername(fd, sa.addressOffset(), SockAddr.CAPACITY);
         return len < 0 ? null : SockAddr.decode(sa, len);
+    }
+
+    /** Sets each of {@code options} (values already validated, as in a config's map) on {@code fd}. */
+    public static void applyOptions(int fd, Map<SocketOption<?>, Object> options, Object address) throws IOException {
+        for (Map.Entry<SocketOption<?>, Object> e : options.entrySet()) {
+            setRaw(fd, e.getKey(), e.getValue(), address);
+        }
     }
 
     public static <T> void setOption(int fd, SocketOption<T> option, T value, Object address) throws IOException {

@@ -4,7 +4,6 @@ import io.ringwire.ConnectionHandler;
 import io.ringwire.Server;
 import io.ringwire.ServerConfig;
 import io.ringwire.ServerConfig.AcceptMode;
-import io.ringwire.SocketOption;
 import io.ringwire.internal.Native;
 import io.ringwire.internal.Sockets;
 import java.io.IOException;
@@ -12,7 +11,6 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
@@ -185,9 +183,7 @@ public abstract class AbstractServer<L extends AbstractEventLoop> implements Ser
         }
         AbstractConnection c;
         try {
-            for (Map.Entry<SocketOption<?>, Object> e : config.connectionConfig().options().entrySet()) {
-                setUnchecked(fd, e.getKey(), e.getValue(), remote);
-            }
+            Sockets.applyOptions(fd, config.connectionConfig().options(), remote);
             c = register(loop, fd, handlers.get(), remote);
         } catch (IOException | RuntimeException e) {
             release(remote);
@@ -200,11 +196,6 @@ public abstract class AbstractServer<L extends AbstractEventLoop> implements Ser
             return;
         }
         c.established();
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <T> void setUnchecked(int fd, SocketOption<T> option, Object value, Object remote) throws IOException {
-        Sockets.setOption(fd, option, (T) value, remote);
     }
 
     @Override

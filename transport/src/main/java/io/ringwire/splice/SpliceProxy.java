@@ -1,8 +1,10 @@
 package io.ringwire.splice;
 
+import io.ringwire.ConnectionConfig;
 import io.ringwire.EventLoop;
 import io.ringwire.EventLoop.Cancellable;
 import io.ringwire.EventLoopGroup;
+import io.ringwire.Keepalive;
 import io.ringwire.SocketOption;
 import io.ringwire.internal.Errno;
 import io.ringwire.internal.Errors;
@@ -10,8 +12,12 @@ import io.ringwire.internal.Native;
 import io.ringwire.internal.SockAddr;
 import io.ringwire.internal.Sockets;
 import io.ringwire.loop.AbstractEventLoop;
+import io.ringwire.loop.AcceptRateLimiter;
 import io.ringwire.loop.FdWatcher;
+import io.ringwire.loop.NanoClock;
+import io.ringwire.loop.PerAddressLimit;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,6 +29,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * A TCP proxy: every connection accepted on {@code listen} is joined to a new connection to
@@ -39,7 +46,6 @@ public final class SpliceProxy implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.ringwire.splice");
     private static final int ACCEPT_BUDGET = 64;
     private static final Map<SocketOption<?>, Object> LISTENER_OPTIONS = Map.of(SocketOption.SO_REUSEADDR, Boolean.TRUE);
-    private static final Map<SocketOption<?>, Object> SOCKET_OPTIONS = Map.of(SocketOption.TCP_NODELAY, Boolean.TRUE);
 
     /**
      * @param pipeSize       bytes per pipe, two pipes per relay ({@code F_SETPIPE_SZ}); 0 for the kernel's default, 64 KiB
@@ -48,13 +54,28 @@ public final class SpliceProxy implements AutoCloseable {
      *                       over the limit is closed at once
      * @param connectTimeout how long a backend connect may take
      * @param backlog        listen backlog
+     * @param maxConnectionsPerIp relays held at once from one client IP address; 0 for no limit.
+     *                       One over the limit is closed at once ({@link PerAddressLimit}, as a server's)
+     * @param acceptRate     new connections admitted per second across the listeners, 0 for no
+     *                       limit; one over the rate is closed at once ({@link AcceptRateLimiter}, as a server's)
+     * @param acceptBurst    connections the accept rate admits at once after a quiet spell
+     * @param keepalive      TCP keepalive and user timeout set on both sockets of every relay, as
+     *                       {@link ConnectionConfig.Builder#keepalive} sets them on a connection; null for none
      */
-    public record Config(int pipeSize, Duration idleTimeout, int maxConnections, Duration connectTimeout, int backlog) {
+    public record Config(int pipeSize, Duration idleTimeout, int maxConnections, Duration connectTimeout, int backlog,
+                         int maxConnectionsPerIp, double acceptRate, int acceptBurst, Keepalive keepalive) {
         public Config {
-            if (pipeSize < 0 || maxConnections < 0 || backlog < 1) {
-                throw new IllegalArgumentException("pipeSize, maxConnections >= 0 and backlog >= 1: " + pipeSize + ", "
-                        + maxConnections + ", " + backlog);
+            if (pipeSize < 0 || maxConnections < 0 || backlog < 1 || maxConnectionsPerIp < 0) {
+                throw new IllegalArgumentException("pipeSize, maxConnections, maxConnectionsPerIp >= 0 and backlog >= 1: "
+                        + pipeSize + ", " + maxConnections + ", " + maxConnectionsPerIp + ", " + backlog);
             }
+            if (!(acceptRate >= 0) || Double.isInfinite(acceptRate) || acceptBurst < 1) {
+                throw new IllegalArgumentException("accept rate >= 0 per second and burst >= 1: " + acceptRate + ", " + acceptBurst);
+            }
+        }
+
+        public Config(int pipeSize, Duration idleTimeout, int maxConnections, Duration connectTimeout, int backlog) {
+            this(pipeSize, idleTimeout, maxConnections, connectTimeout, backlog, 0, 0, 1, null);
         }
 
         public static Config defaults() {
@@ -62,15 +83,44 @@ public final class SpliceProxy implements AutoCloseable {
         }
 
         public Config withPipeSize(int bytes) {
-            return new Config(bytes, idleTimeout, maxConnections, connectTimeout, backlog);
+            return new Config(bytes, idleTimeout, maxConnections, connectTimeout, backlog, maxConnectionsPerIp,
+                    acceptRate, acceptBurst, keepalive);
         }
 
         public Config withIdleTimeout(Duration d) {
-            return new Config(pipeSize, d, maxConnections, connectTimeout, backlog);
+            return new Config(pipeSize, d, maxConnections, connectTimeout, backlog, maxConnectionsPerIp,
+                    acceptRate, acceptBurst, keepalive);
         }
 
         public Config withMaxConnections(int n) {
-            return new Config(pipeSize, idleTimeout, n, connectTimeout, backlog);
+            return new Config(pipeSize, idleTimeout, n, connectTimeout, backlog, maxConnectionsPerIp,
+                    acceptRate, acceptBurst, keepalive);
+        }
+
+        public Config withMaxConnectionsPerIp(int n) {
+            return new Config(pipeSize, idleTimeout, maxConnections, connectTimeout, backlog, n,
+                    acceptRate, acceptBurst, keepalive);
+        }
+
+        /** At most {@code perSecond} new connections a second, {@code burst} at once; 0 turns it off. */
+        public Config withAcceptRate(double perSecond, int burst) {
+            return new Config(pipeSize, idleTimeout, maxConnections, connectTimeout, backlog, maxConnectionsPerIp,
+                    perSecond, burst, keepalive);
+        }
+
+        /** Keepalive on both sockets of every relay; null for none. */
+        public Config withKeepalive(Keepalive k) {
+            return new Config(pipeSize, idleTimeout, maxConnections, connectTimeout, backlog, maxConnectionsPerIp,
+                    acceptRate, acceptBurst, k);
+        }
+
+        /** The options set on both sockets of a relay: TCP_NODELAY, and the keepalive's if any. */
+        Map<SocketOption<?>, Object> socketOptions() {
+            ConnectionConfig.Builder b = ConnectionConfig.builder();
+            if (keepalive != null) {
+                b.keepalive(keepalive);
+            }
+            return b.build().options();
         }
     }
 
@@ -82,13 +132,23 @@ public final class SpliceProxy implements AutoCloseable {
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
+    private final AtomicLong refusedPerIp = new AtomicLong();
+    private final AtomicLong refusedByRate = new AtomicLong();
+    /** Null when the limit is off. */
+    private final PerAddressLimit perAddress;
+    /** Null when the limit is off. */
+    private final AcceptRateLimiter acceptRate;
+    private final Map<SocketOption<?>, Object> socketOptions;
     private final AtomicLong failedConnects = new AtomicLong();
     private final Object drained = new Object();
 
-    private SpliceProxy(InetSocketAddress backend, Config config, InetSocketAddress localAddress) {
+    private SpliceProxy(InetSocketAddress backend, Config config, InetSocketAddress localAddress, NanoClock clock) {
         this.backend = backend;
         this.config = config;
         this.localAddress = localAddress;
+        this.perAddress = config.maxConnectionsPerIp() > 0 ? new PerAddressLimit(config.maxConnectionsPerIp()) : null;
+        this.acceptRate = config.acceptRate() > 0 ? new AcceptRateLimiter(config.acceptRate(), config.acceptBurst(), clock) : null;
+        this.socketOptions = config.socketOptions();
     }
 
     /**
@@ -116,7 +176,7 @@ public final class SpliceProxy implements AutoCloseable {
             }
             throw e;
         }
-        SpliceProxy proxy = new SpliceProxy(backend, config, bound);
+        SpliceProxy proxy = new SpliceProxy(backend, config, bound, ((AbstractEventLoop) loops.get(0)).clock());
         List<CompletableFuture<Void>> started = new ArrayList<>();
         for (int i = 0; i < fds.length; i++) {
             OnLoop l = proxy.new OnLoop((AbstractEventLoop) loops.get(i), fds[i]);
@@ -154,9 +214,22 @@ public final class SpliceProxy implements AutoCloseable {
         return accepted.get();
     }
 
-    /** Connections closed at once because {@link Config#maxConnections()} was reached. */
+    /**
+     * Connections closed at once by a limit: {@link Config#maxConnections()}, the per-IP limit or
+     * the accept rate. Also counted in the loops' stats, as a server's refusals are.
+     */
     public long refusedCount() {
         return refused.get();
+    }
+
+    /** Of {@link #refusedCount()}: those over {@link Config#maxConnectionsPerIp()}. */
+    public long refusedPerIpCount() {
+        return refusedPerIp.get();
+    }
+
+    /** Of {@link #refusedCount()}: those over {@link Config#acceptRate()}. */
+    public long refusedByRateCount() {
+        return refusedByRate.get();
     }
 
     /** Backend connects that failed or timed out; their client connections were closed. */
@@ -230,7 +303,11 @@ public final class SpliceProxy implements AutoCloseable {
         }
     }
 
-    private void ended() {
+    /** A connection admitted by {@link OnLoop#accepted} has ended: give back its places. */
+    private void ended(InetAddress client) {
+        if (perAddress != null) {
+            perAddress.release(client);
+        }
         if (active.decrementAndGet() == 0) {
             synchronized (drained) {
                 drained.notifyAll();
@@ -296,9 +373,11 @@ public final class SpliceProxy implements AutoCloseable {
                 if (!listening) {
                     return;
                 }
-                int fd = Native.accept(listenFd, 0, 0);
+                UnsafeBuffer sa = Sockets.scratch();
+                int fd = Native.accept(listenFd, sa.addressOffset(), SockAddr.CAPACITY);
                 if (fd >= 0) {
-                    accepted(fd);
+                    // The address is decoded only for the per-IP limit: nothing else needs it.
+                    accepted(fd, perAddress == null ? null : SockAddr.decode(sa, SockAddr.CAPACITY).getAddress());
                     continue;
                 }
                 if (fd == -Errno.EAGAIN) {
@@ -316,62 +395,84 @@ public final class SpliceProxy implements AutoCloseable {
             loop.execute(acceptTask); // budget used up: let the loop's other work run first
         }
 
-        private void accepted(int clientFd) {
+        /**
+         * Admits {@code clientFd} or refuses it, checking the limits in the order a server does
+         * (AbstractServer.accept): accept rate, connections held, then per client IP.
+         * {@code client} is null when there is no per-IP limit.
+         */
+        private void accepted(int clientFd, InetAddress client) {
             accepted.incrementAndGet();
+            if (acceptRate != null && !acceptRate.tryAcquire()) {
+                refuse(clientFd);
+                refusedByRate.incrementAndGet();
+                loop.stats().rejectedByRate++;
+                return;
+            }
             int max = config.maxConnections();
             if (max > 0 && active.get() >= max) {
-                refused.incrementAndGet();
-                Native.close(clientFd);
+                refuse(clientFd);
+                return;
+            }
+            if (perAddress != null && !perAddress.tryAcquire(client)) {
+                refuse(clientFd);
+                refusedPerIp.incrementAndGet();
+                loop.stats().rejectedPerIp++;
                 return;
             }
             active.incrementAndGet();
             int backendFd;
             try {
-                Sockets.setOption(clientFd, SocketOption.TCP_NODELAY, Boolean.TRUE, null);
-                backendFd = Sockets.openClient(backend, SOCKET_OPTIONS);
-            } catch (IOException e) {
+                Sockets.applyOptions(clientFd, socketOptions, null);
+                backendFd = Sockets.openClient(backend, socketOptions);
+            } catch (IOException | RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "proxy: cannot open a backend socket: " + e.getMessage());
                 failedConnects.incrementAndGet();
                 Native.close(clientFd);
-                ended();
+                ended(client);
                 return;
             }
             int r = Sockets.startConnect(backendFd, backend);
             if (r == 0) {
-                startRelay(clientFd, backendFd);
+                startRelay(clientFd, backendFd, client);
             } else if (r == -Errno.EINPROGRESS || r == -Errno.EINTR) {
-                new PendingConnect(this, clientFd, backendFd).begin();
+                new PendingConnect(this, clientFd, backendFd, client).begin();
             } else {
                 failedConnects.incrementAndGet();
                 LOG.log(System.Logger.Level.DEBUG, () -> Errors.describe("proxy connect", backend, -r));
                 Native.close(backendFd);
                 Native.close(clientFd);
-                ended();
+                ended(client);
             }
         }
 
-        void startRelay(int clientFd, int backendFd) {
+        private void refuse(int clientFd) {
+            Native.close(clientFd);
+            refused.incrementAndGet();
+            loop.stats().connectionsRejected++;
+        }
+
+        void startRelay(int clientFd, int backendFd, InetAddress client) {
             try {
                 SpliceRelay relay = SpliceRelay.start(loop, clientFd, backendFd, config.pipeSize(),
-                        config.idleTimeout().toNanos(), TimeUnit.NANOSECONDS, this::relayEnded);
+                        config.idleTimeout().toNanos(), TimeUnit.NANOSECONDS, r -> relayEnded(r, client));
                 if (!relay.isEnded()) {
                     relays.add(relay);
                 }
             } catch (IOException e) {
                 // The relay closed both descriptors; say why once per failure, it is rare (no pipes left).
                 LOG.log(System.Logger.Level.WARNING, "proxy: cannot start a relay: " + e.getMessage());
-                ended();
+                ended(client);
             }
         }
 
-        private void relayEnded(SpliceRelay relay) {
+        private void relayEnded(SpliceRelay relay, InetAddress client) {
             relays.remove(relay);
             reportsOfEnded += relay.readyReports();
             Throwable cause = relay.cause();
             if (cause != null) {
                 LOG.log(System.Logger.Level.DEBUG, () -> "proxy: relay ended: " + cause.getMessage());
             }
-            ended();
+            ended(client);
         }
     }
 
@@ -380,14 +481,16 @@ public final class SpliceProxy implements AutoCloseable {
         private final OnLoop owner;
         private final int clientFd;
         private final int backendFd;
+        private final InetAddress client;
         private FdWatcher.Watch watch;
         private Cancellable timer;
         private boolean done;
 
-        PendingConnect(OnLoop owner, int clientFd, int backendFd) {
+        PendingConnect(OnLoop owner, int clientFd, int backendFd, InetAddress client) {
             this.owner = owner;
             this.clientFd = clientFd;
             this.backendFd = backendFd;
+            this.client = client;
         }
 
         void begin() {
@@ -414,7 +517,7 @@ public final class SpliceProxy implements AutoCloseable {
                 fail(Errors.newException("connect", backend, -err));
             } else if ((ready & FdWatcher.WRITABLE) != 0 && err == 0) {
                 finish();
-                owner.startRelay(clientFd, backendFd);
+                owner.startRelay(clientFd, backendFd, client);
             } else {
                 watch.request(FdWatcher.WRITABLE); // spurious: the outcome comes as another report
             }
@@ -447,7 +550,7 @@ public final class SpliceProxy implements AutoCloseable {
             LOG.log(System.Logger.Level.DEBUG, () -> "proxy: " + cause.getMessage());
             Native.close(backendFd);
             Native.close(clientFd);
-            ended();
+            ended(client);
         }
     }
 

@@ -13,8 +13,6 @@ import io.ringwire.testutil.Loopback;
 import io.ringwire.testutil.Peers;
 import io.ringwire.testutil.RecordingServer;
 import io.ringwire.testutil.TransportUnderTest;
-import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,20 +25,6 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(30)
 class ServerLimitsTest {
 
-    /** A client bound to {@code sourceIp} (any address in 127.0.0.0/8 is local on Linux). */
-    private static Socket connectFrom(String sourceIp, InetSocketAddress server) throws IOException {
-        Socket s = new Socket();
-        try {
-            s.setSoTimeout(Peers.READ_TIMEOUT_MILLIS);
-            s.bind(new InetSocketAddress(sourceIp, 0));
-            s.connect(server, Peers.READ_TIMEOUT_MILLIS);
-            return s;
-        } catch (IOException e) {
-            s.close();
-            throw e;
-        }
-    }
-
     @ConformanceTest
     void perIpLimitRefusesOnlyThatAddress(TransportUnderTest transport) throws Exception {
         RecordingServer recorded = RecordingServer.echo();
@@ -48,16 +32,16 @@ class ServerLimitsTest {
         // Two loops: the count is per server, whichever loop accepted.
         try (EventLoopGroup group = transport.newGroup(2);
              Server server = group.listen(Loopback.v4AnyPort(), config, recorded);
-             Socket a1 = connectFrom("127.0.0.1", server.localAddress());
-             Socket a2 = connectFrom("127.0.0.1", server.localAddress())) {
+             Socket a1 = Peers.connectFrom("127.0.0.1", server.localAddress());
+             Socket a2 = Peers.connectFrom("127.0.0.1", server.localAddress())) {
             Peers.assertEchoes(a1, new byte[] {1});
             Peers.assertEchoes(a2, new byte[] {2});
-            try (Socket over = connectFrom("127.0.0.1", server.localAddress())) {
+            try (Socket over = Peers.connectFrom("127.0.0.1", server.localAddress())) {
                 assertTrue(Peers.isClosedByPeer(over), "a third connection from 127.0.0.1 is closed");
             }
             Await.until("the refusal to be counted", () -> server.rejectedConnections() == 1);
             Await.until("and in the loop stats", () -> group.loops().stream().mapToLong(l -> ((AbstractEventLoop) l).stats().rejectedPerIp()).sum() == 1);
-            try (Socket b = connectFrom("127.0.0.2", server.localAddress())) {
+            try (Socket b = Peers.connectFrom("127.0.0.2", server.localAddress())) {
                 Peers.assertEchoes(b, new byte[] {3});
             }
             Await.until("127.0.0.2's connection to be released", () -> server.connectionCount() == 2);
@@ -65,7 +49,7 @@ class ServerLimitsTest {
             Peers.assertEchoes(a2, new byte[] {5});
             a1.close();
             Await.until("the closed connection to free its place", () -> server.connectionCount() == 1);
-            try (Socket again = connectFrom("127.0.0.1", server.localAddress())) {
+            try (Socket again = Peers.connectFrom("127.0.0.1", server.localAddress())) {
                 Peers.assertEchoes(again, new byte[] {6});
             }
             assertEquals(1, server.rejectedConnections());

@@ -41,6 +41,20 @@ public final class Peers {
         }
     }
 
+    /** Connects from {@code sourceIp}: any address in 127.0.0.0/8 is local on Linux, so each looks like another client. */
+    public static Socket connectFrom(String sourceIp, InetSocketAddress server) throws IOException {
+        Socket s = new Socket();
+        try {
+            s.setSoTimeout(READ_TIMEOUT_MILLIS);
+            s.bind(new InetSocketAddress(sourceIp, 0));
+            s.connect(server, READ_TIMEOUT_MILLIS);
+            return s;
+        } catch (IOException e) {
+            s.close();
+            throw e;
+        }
+    }
+
     public static byte[] readExactly(Socket s, int n) throws IOException {
         byte[] b = new byte[n];
         InputStream in = s.getInputStream();
