@@ -42,9 +42,7 @@ public abstract class AbstractServer<L extends AbstractEventLoop> implements Ser
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicLong rejected = new AtomicLong();
     private final CompletableFuture<Void> allClosed = new CompletableFuture<>();
-    /** Null when the limit is off. */
-    private final PerAddressLimit perAddress;
-    private final AcceptRateLimiter acceptRate;
+    private final Admission admission;
     private volatile InetSocketAddress localAddress;
     private volatile boolean closing;
     /** Round-robin position of the ACCEPTOR mode; touched by the accepting loop only. */
@@ -54,9 +52,8 @@ public abstract class AbstractServer<L extends AbstractEventLoop> implements Ser
         this.loops = loops;
         this.config = config;
         this.handlers = handlers;
-        this.perAddress = config.maxConnectionsPerIp() > 0 ? new PerAddressLimit(config.maxConnectionsPerIp()) : null;
-        this.acceptRate = config.acceptRate() > 0
-                ? new AcceptRateLimiter(config.acceptRate(), config.acceptBurst(), loops.get(0).clock()) : null;
+        this.admission = new Admission(config.maxConnections(), config.maxConnectionsPerIp(), config.acceptRate(),
+                config.acceptBurst(), loops.get(0).clock());
     }
 
     /** Registers listener {@code fd} with {@code loop}; runs on that loop's thread. */
@@ -128,25 +125,16 @@ public abstract class AbstractServer<L extends AbstractEventLoop> implements Ser
      * counted; it costs the loop one close and other connections nothing.
      */
     public final void accept(L loop, int fd, InetSocketAddress remote) {
-        int max = config.maxConnections();
         int now = connections.incrementAndGet();
         if (closing) {
             release();
             Native.close(fd);
             return;
         }
-        if (acceptRate != null && !acceptRate.tryAcquire()) {
-            refuse(loop, fd);
-            loop.stats().rejectedByRate++;
-            return;
-        }
-        if (max > 0 && now > max) {
-            refuse(loop, fd);
-            return;
-        }
-        if (perAddress != null && !perAddress.tryAcquire(remote.getAddress())) {
-            refuse(loop, fd);
-            loop.stats().rejectedPerIp++;
+        if (!admission.admit(now, remote.getAddress(), loop.stats())) {
+            release();
+            Native.close(fd);
+            rejected.incrementAndGet();
             return;
         }
         L target = loop;
@@ -165,13 +153,6 @@ public abstract class AbstractServer<L extends AbstractEventLoop> implements Ser
             release(remote);
             Native.close(fd);
         }
-    }
-
-    private void refuse(L loop, int fd) {
-        release();
-        Native.close(fd);
-        rejected.incrementAndGet();
-        loop.stats().connectionsRejected++;
     }
 
     /** Applies options, registers the connection with {@code loop} and opens it. That loop's thread. */
@@ -205,9 +186,7 @@ public abstract class AbstractServer<L extends AbstractEventLoop> implements Ser
 
     /** Releases an admitted connection's places: its per-IP count, then the global one. */
     private void release(InetSocketAddress remote) {
-        if (perAddress != null) {
-            perAddress.release(remote.getAddress());
-        }
+        admission.release(remote.getAddress());
         release();
     }
 

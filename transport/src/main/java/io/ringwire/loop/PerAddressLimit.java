@@ -9,19 +9,18 @@ import java.util.Map;
  * map: it is taken twice per connection (accept and close), never per message, and an entry goes
  * away with the address's last connection, so the map is never larger than the connections held.
  *
- * <p>Thread-safe: listeners on several loops acquire, and each connection's loop releases. Shared
- * by the servers ({@link AbstractServer}) and the splice proxy, which count refusals alike.
+ * <p>Thread-safe: listeners on several loops acquire, and each connection's loop releases.
  */
-public final class PerAddressLimit {
+final class PerAddressLimit {
     private final int max;
     private final Map<InetAddress, Integer> counts = new HashMap<>();
 
-    public PerAddressLimit(int max) {
+    PerAddressLimit(int max) {
         this.max = max;
     }
 
     /** Counts one more connection from {@code address}, unless it already holds {@code max}. */
-    public synchronized boolean tryAcquire(InetAddress address) {
+    synchronized boolean tryAcquire(InetAddress address) {
         int n = counts.getOrDefault(address, 0);
         if (n >= max) {
             return false;
@@ -31,17 +30,17 @@ public final class PerAddressLimit {
     }
 
     /** One connection from {@code address} that {@link #tryAcquire} counted has gone. */
-    public synchronized void release(InetAddress address) {
+    synchronized void release(InetAddress address) {
         counts.computeIfPresent(address, (a, n) -> n == 1 ? null : n - 1);
     }
 
     /** Connections counted for {@code address} now. */
-    public synchronized int count(InetAddress address) {
+    synchronized int count(InetAddress address) {
         return counts.getOrDefault(address, 0);
     }
 
     /** Addresses with at least one connection now. */
-    public synchronized int addresses() {
+    synchronized int addresses() {
         return counts.size();
     }
 }

@@ -12,10 +12,9 @@ import io.ringwire.internal.Native;
 import io.ringwire.internal.SockAddr;
 import io.ringwire.internal.Sockets;
 import io.ringwire.loop.AbstractEventLoop;
-import io.ringwire.loop.AcceptRateLimiter;
+import io.ringwire.loop.Admission;
 import io.ringwire.loop.FdWatcher;
 import io.ringwire.loop.NanoClock;
-import io.ringwire.loop.PerAddressLimit;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -55,9 +54,9 @@ public final class SpliceProxy implements AutoCloseable {
      * @param connectTimeout how long a backend connect may take
      * @param backlog        listen backlog
      * @param maxConnectionsPerIp relays held at once from one client IP address; 0 for no limit.
-     *                       One over the limit is closed at once ({@link PerAddressLimit}, as a server's)
+     *                       One over the limit is closed at once ({@link Admission}, as by a server)
      * @param acceptRate     new connections admitted per second across the listeners, 0 for no
-     *                       limit; one over the rate is closed at once ({@link AcceptRateLimiter}, as a server's)
+     *                       limit; one over the rate is closed at once
      * @param acceptBurst    connections the accept rate admits at once after a quiet spell
      * @param keepalive      TCP keepalive and user timeout set on both sockets of every relay, as
      *                       {@link ConnectionConfig.Builder#keepalive} sets them on a connection; null for none
@@ -132,12 +131,7 @@ public final class SpliceProxy implements AutoCloseable {
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
-    private final AtomicLong refusedPerIp = new AtomicLong();
-    private final AtomicLong refusedByRate = new AtomicLong();
-    /** Null when the limit is off. */
-    private final PerAddressLimit perAddress;
-    /** Null when the limit is off. */
-    private final AcceptRateLimiter acceptRate;
+    private final Admission admission;
     private final Map<SocketOption<?>, Object> socketOptions;
     private final AtomicLong failedConnects = new AtomicLong();
     private final Object drained = new Object();
@@ -146,8 +140,8 @@ public final class SpliceProxy implements AutoCloseable {
         this.backend = backend;
         this.config = config;
         this.localAddress = localAddress;
-        this.perAddress = config.maxConnectionsPerIp() > 0 ? new PerAddressLimit(config.maxConnectionsPerIp()) : null;
-        this.acceptRate = config.acceptRate() > 0 ? new AcceptRateLimiter(config.acceptRate(), config.acceptBurst(), clock) : null;
+        this.admission = new Admission(config.maxConnections(), config.maxConnectionsPerIp(), config.acceptRate(),
+                config.acceptBurst(), clock);
         this.socketOptions = config.socketOptions();
     }
 
@@ -216,20 +210,11 @@ public final class SpliceProxy implements AutoCloseable {
 
     /**
      * Connections closed at once by a limit: {@link Config#maxConnections()}, the per-IP limit or
-     * the accept rate. Also counted in the loops' stats, as a server's refusals are.
+     * the accept rate. Also counted, by limit, in the loops' stats ({@link EventLoopGroup#stats}),
+     * as a server's refusals are.
      */
     public long refusedCount() {
         return refused.get();
-    }
-
-    /** Of {@link #refusedCount()}: those over {@link Config#maxConnectionsPerIp()}. */
-    public long refusedPerIpCount() {
-        return refusedPerIp.get();
-    }
-
-    /** Of {@link #refusedCount()}: those over {@link Config#acceptRate()}. */
-    public long refusedByRateCount() {
-        return refusedByRate.get();
     }
 
     /** Backend connects that failed or timed out; their client connections were closed. */
@@ -305,9 +290,7 @@ public final class SpliceProxy implements AutoCloseable {
 
     /** A connection admitted by {@link OnLoop#accepted} has ended: give back its places. */
     private void ended(InetAddress client) {
-        if (perAddress != null) {
-            perAddress.release(client);
-        }
+        admission.release(client);
         if (active.decrementAndGet() == 0) {
             synchronized (drained) {
                 drained.notifyAll();
@@ -377,7 +360,7 @@ public final class SpliceProxy implements AutoCloseable {
                 int fd = Native.accept(listenFd, sa.addressOffset(), SockAddr.CAPACITY);
                 if (fd >= 0) {
                     // The address is decoded only for the per-IP limit: nothing else needs it.
-                    accepted(fd, perAddress == null ? null : SockAddr.decode(sa, SockAddr.CAPACITY).getAddress());
+                    accepted(fd, admission.needsAddress() ? SockAddr.decode(sa, SockAddr.CAPACITY).getAddress() : null);
                     continue;
                 }
                 if (fd == -Errno.EAGAIN) {
@@ -396,27 +379,14 @@ public final class SpliceProxy implements AutoCloseable {
         }
 
         /**
-         * Admits {@code clientFd} or refuses it, checking the limits in the order a server does
-         * (AbstractServer.accept): accept rate, connections held, then per client IP.
+         * Admits {@code clientFd} or refuses it by the servers' limits ({@link Admission}).
          * {@code client} is null when there is no per-IP limit.
          */
         private void accepted(int clientFd, InetAddress client) {
             accepted.incrementAndGet();
-            if (acceptRate != null && !acceptRate.tryAcquire()) {
-                refuse(clientFd);
-                refusedByRate.incrementAndGet();
-                loop.stats().rejectedByRate++;
-                return;
-            }
-            int max = config.maxConnections();
-            if (max > 0 && active.get() >= max) {
-                refuse(clientFd);
-                return;
-            }
-            if (perAddress != null && !perAddress.tryAcquire(client)) {
-                refuse(clientFd);
-                refusedPerIp.incrementAndGet();
-                loop.stats().rejectedPerIp++;
+            if (!admission.admit(active.get() + 1, client, loop.stats())) {
+                Native.close(clientFd);
+                refused.incrementAndGet();
                 return;
             }
             active.incrementAndGet();
@@ -443,12 +413,6 @@ public final class SpliceProxy implements AutoCloseable {
                 Native.close(clientFd);
                 ended(client);
             }
-        }
-
-        private void refuse(int clientFd) {
-            Native.close(clientFd);
-            refused.incrementAndGet();
-            loop.stats().connectionsRejected++;
         }
 
         void startRelay(int clientFd, int backendFd, InetAddress client) {
