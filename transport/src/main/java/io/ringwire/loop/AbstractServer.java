@@ -132,9 +132,9 @@ public abstract class AbstractServer<L extends AbstractEventLoop> implements Ser
             return;
         }
         if (!admission.admit(now, remote.getAddress(), loop.stats())) {
+            rejected.incrementAndGet(); // before the close: whoever sees the close sees the count
             release();
             Native.close(fd);
-            rejected.incrementAndGet();
             return;
         }
         L target = loop;

@@ -385,8 +385,8 @@ public final class SpliceProxy implements AutoCloseable {
         private void accepted(int clientFd, InetAddress client) {
             accepted.incrementAndGet();
             if (!admission.admit(active.get() + 1, client, loop.stats())) {
+                refused.incrementAndGet(); // before the close: whoever sees the close sees the count
                 Native.close(clientFd);
-                refused.incrementAndGet();
                 return;
             }
             active.incrementAndGet();
