@@ -126,8 +126,16 @@ def _fmt(v, digits=0):
     return f"{v:.{digits}f}"
 
 
+def _idle_cpu(v, secs):
+    """The idle CPU share; /proc counts 10 ms ticks, so no tick in the window reads as below one."""
+    if v.get("idle_cpu") is None:
+        return "n/a"
+    return f"< {0.01 / secs:.3f} (no tick)" if v["idle_cpu"] == 0 and secs else f"{v['idle_cpu']:.4f}"
+
+
 def markdown(info, s, goal_rows, chart_files, noise_limit):
     st = info["settings"]
+    idle_secs = st.get("idle_secs") or 0
     lines = [
         f"## ringwire comparison ({info['profile']} run, {info['started']}, host {info['host']})",
         "",
@@ -156,7 +164,7 @@ def markdown(info, s, goal_rows, chart_files, noise_limit):
         lines += ["", f"{met} met, {missed} missed, {len(goal_rows) - met - missed} not measured in this run.", ""]
     lines += _bottleneck(s)
     for row in s["scenarios"]:
-        bulk = row["size"] >= 1 << 20
+        bulk = row["size"] >= 1 << 20     # req/s of 1 MiB requests say little: MiB/s, and CPU per MiB
         lines += [f"### {row['title']}", "",
                   "| server | " + ("MiB/s" if bulk else "req/s") + " | x netty-epoll | p50 µs | p99 µs | p99.9 µs | "
                   "CPU µs/req user | sys | total | x netty-epoll | server CPU | loadgen CPU | spread | clean runs |",
@@ -169,6 +177,8 @@ def markdown(info, s, goal_rows, chart_files, noise_limit):
                          f"{_fmt(v['srv_cpu'], 2)} | {_fmt(v['lg_cpu'], 2)} | "
                          f"{_fmt(v['spread'] * 100 if v['spread'] is not None else None)}% | "
                          f"{v['runs'] - v['noisy'] - v['failed']}/{v['runs']} |")
+        if bulk:
+            lines += ["", "A request here is 1 MiB: the CPU columns are µs per MiB echoed."]
         if row["kind"] == "wrk":
             lines += ["", "wrk reports p50/p75/p90/p99 only (no p99.9), and as a closed loop it does not correct "
                           "for coordinated omission; the server CPU is over wrk's whole run, connects included."]
@@ -182,7 +192,7 @@ def markdown(info, s, goal_rows, chart_files, noise_limit):
             mib = lambda k: _fmt(v[k] / 1024, 1) if v.get(k) is not None else "n/a"
             lines.append(f"| {n} | {mib('rss_before_kib')} | {mib('rss_after_kib')} | {_fmt(v['kib_per_conn'], 2)} | "
                          f"{_fmt(_ratio(v['kib_per_conn'], base), 2) if base and base > 0 else 'n/a'} | "
-                         f"{_fmt(v['idle_cpu'], 4)} | {_fmt(v['threads'])} |")
+                         f"{_idle_cpu(v, idle_secs)} | {_fmt(v['threads'])} |")
         lines.append("")
     for title, path in chart_files:
         lines += [f"![{title}]({path})", ""]
