@@ -221,6 +221,8 @@ class Runner:
                 args = ["--mode", "rate", "--rate", rate] + args
             else:
                 args = ["--mode", "closed", "--depth", scenario.depth] + args
+            if scenario.spin:
+                args.append("--busy-poll")
             client, timeout = self.loadgen, p["secs"] + p["warmup"] + 90
         title = scenario.title.format(rate=f"{self.rates.get(scenario.key, 0):,}")
         log(f"{title}: {p['runs']} round(s) per server")

@@ -17,6 +17,7 @@ class Scenario:
     depth: int = 1
     size: int = 128
     rate: object = None       # rate: req/s, or ("peak", share): a share of the measured peak
+    spin: bool = False        # the load generator busy-polls (loadgen --busy-poll)
     quick: bool = False       # part of the --quick smoke run too
 
 
@@ -25,6 +26,8 @@ PEAK_KEY = "echo-100"
 
 ECHO = [
     Scenario("echo-1", "echo 128 B, 1 conn (ping-pong round trip)", "closed", conns=1, quick=True),
+    Scenario("echo-1-spin", "echo 128 B, 1 conn, load generator busy-polling (server-side round trip)", "closed",
+             conns=1, spin=True, quick=True),
     Scenario("echo-100", "echo 128 B, 100 conns", "closed", conns=100, quick=True),
     Scenario("echo-1000", "echo 128 B, 1000 conns", "closed", conns=1000),
     Scenario("echo4k-100", "echo 4 KiB, 100 conns", "closed", conns=100, size=4096),
@@ -39,7 +42,7 @@ ECHO = [
 ]
 
 # Busy-poll peers spin CPU 0, so they run alone after the others, in this scenario only.
-BUSY = [s for s in ECHO if s.key == "echo-1"]
+BUSY = [s for s in ECHO if s.key in ("echo-1", "echo-1-spin")]
 
 HTTP = [
     Scenario("http-pipe16", "HTTP /plaintext, 100 conns x 16 pipelined", "closed", proto="http", conns=100,
