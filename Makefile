@@ -26,10 +26,10 @@ BENCH_ARGS ?= -f 1 -wi 3 -w 1s -i 5 -r 1s
 .PHONY: build run test bench bench-compare bench-quick bench-jmh deps clean
 
 ## deps: installs what the build needs from Debian if it is missing (gcc, make, Maven; curl,
-## which the http tests and the `make run` hint use).
+## which the http tests and the `make run` hint use; python3, for the benchmark tooling's tests).
 deps:
 	@missing=""; \
-	for tool in gcc:gcc mvn:maven curl:curl; do \
+	for tool in gcc:gcc mvn:maven curl:curl python3:python3; do \
 	  command -v $${tool%%:*} >/dev/null 2>&1 || missing="$$missing $${tool##*:}"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -57,6 +57,8 @@ test: deps
 	$(MAKE) -s -C native test
 	@echo "make: Java tests (transport, protocols, CLI end to end)"
 	$(MVN) verify
+	@echo "make: tests of the benchmark tooling (bench/loadgen, bench/cserver, bench/compare; a few seconds)"
+	python3 bench/compare/test_harness.py
 
 ## bench: the whole benchmark suite of the contract: the side-by-side comparison (bench-compare),
 ## then the JMH micro suites (bench-jmh). About 40 minutes on a quiet 2-CPU machine.
