@@ -5,7 +5,10 @@ import statistics
 
 BASE = "netty-epoll"        # every table gives each peer's ratio to this one
 KEYS = ("rps", "mib_s", "p50_us", "p90_us", "p99_us", "p999_us", "srv_cpu", "srv_cpu_us_per_req",
-        "srv_user_us_per_req", "srv_sys_us_per_req", "lg_cpu")
+        "srv_user_us_per_req", "srv_sys_us_per_req", "lg_cpu", "send_lag_p99_us", "unanswered")
+# An open-loop run whose load generator queued requests later than this (p99) did not offer the
+# rate it was asked for (it was starved of CPU, or at its own limit): its figures are unsound.
+MAX_SEND_LAG_US = 1000
 # ringwire peer -> the Netty peer and the C reference on the same kernel interface
 SAME_BACKEND = {"epoll": ("netty-epoll", "c"), "io_uring": ("netty-io_uring", "c-io_uring")}
 
@@ -70,8 +73,13 @@ def goals(summary):
     rows = []
 
     def add(goal, where, value, target, met):
-        rows.append({"goal": goal, "where": where, "value": value, "target": target,
-                     "verdict": "n/a" if value is None else ("met" if met(value) else "missed")})
+        key, _, rest = where.partition(" ")
+        names = [rest.split()[0]] + [SAME_BACKEND.get(rest.split()[0], ("",))[0]] if rest else []
+        lags = [_get(summary, key, n, "send_lag_p99_us") or 0 for n in names]
+        verdict = "n/a" if value is None else ("met" if met(value) else "missed")
+        if value is not None and max(lags, default=0) > MAX_SEND_LAG_US:
+            verdict = f"unsound ({verdict}; load generator {max(lags) / 1000:.1f} ms behind schedule)"
+        rows.append({"goal": goal, "where": where, "value": value, "target": target, "verdict": verdict})
 
     for key in ("rate-fixed-100", "rate-fixed-1000"):
         for rw, (netty, c) in SAME_BACKEND.items():
@@ -162,7 +170,10 @@ def markdown(info, s, goal_rows, chart_files, noise_limit):
                   for g in goal_rows if g["verdict"] != "n/a"]
         met = sum(g["verdict"] == "met" for g in goal_rows)
         missed = sum(g["verdict"] == "missed" for g in goal_rows)
-        lines += ["", f"{met} met, {missed} missed, {len(goal_rows) - met - missed} not measured in this run.", ""]
+        unsound = sum(g["verdict"].startswith("unsound") for g in goal_rows)
+        lines += ["", f"{met} met, {missed} missed, {unsound} unsound (the open-loop load generator fell more than "
+                      f"{MAX_SEND_LAG_US} µs behind its schedule at p99, so the server never saw the rate), "
+                      f"{len(goal_rows) - met - missed - unsound} not measured in this run.", ""]
     lines += _bottleneck(s)
     for row in s["scenarios"]:
         bulk = row["size"] >= 1 << 20     # req/s of 1 MiB requests say little: MiB/s, and CPU per MiB
@@ -180,6 +191,15 @@ def markdown(info, s, goal_rows, chart_files, noise_limit):
                          f"{v['runs'] - v['noisy'] - v['failed']}/{v['runs']} |")
         if bulk:
             lines += ["", "A request here is 1 MiB: the CPU columns are µs per MiB echoed."]
+        if row["kind"] == "rate":
+            late = {n: v["send_lag_p99_us"] for n, v in row["peers"].items()
+                    if (v.get("send_lag_p99_us") or 0) > MAX_SEND_LAG_US}
+            lines += ["", "req/s is the rate of requests whose intended send time fell in the window, answered or "
+                          "not (unanswered ones are recorded at the latency they reached). "
+                      + ("**The load generator fell behind its schedule** (send lag p99) for: "
+                         + ", ".join(f"{n} {v / 1000:.1f} ms" for n, v in late.items())
+                         + "; those runs did not offer the rate asked for." if late else
+                         "The load generator kept to its schedule (send lag p99 under 1 ms) for every peer.")]
         if row["kind"] == "wrk":
             lines += ["", "wrk reports p50/p75/p90/p99 only (no p99.9), and as a closed loop it does not correct "
                           "for coordinated omission; the server CPU is over wrk's whole run, connects included."]

@@ -112,6 +112,12 @@ class GoalsTest(unittest.TestCase):
         missed = self.verdicts(self.summary(user=0.8, total=9.5, c_total=8.0))
         self.assertEqual(set(missed.values()), {"missed"})
 
+    def test_a_load_generator_behind_schedule_makes_the_rate_goals_unsound(self):
+        summary = self.summary(user=0.7, total=9.0, c_total=8.0)
+        summary["scenarios"][0]["peers"]["netty-epoll"]["send_lag_p99_us"] = 5000
+        verdicts = self.verdicts(summary)
+        self.assertTrue(all(v.startswith("unsound (met;") for v in verdicts.values()), verdicts)
+
     def test_unmeasured_goals_are_not_verdicts(self):
         rows = report.goals({"scenarios": [], "idle": {}})
         self.assertTrue(rows)

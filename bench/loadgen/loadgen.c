@@ -89,6 +89,7 @@ static struct proto P;
 static size_t chunk;            /* the most one send or recv moves: max(IO_CHUNK, request size) */
 static unsigned char *rbuf;
 static struct hist hist;
+static struct hist lag;         /* rate: how late each request of the window was queued */
 static uint64_t errors;
 static bool measuring;          /* closed: count completions; rate: set by intended time instead */
 static uint64_t measured;       /* requests counted in the measurement window */
@@ -480,6 +481,8 @@ static void run_rate(void)
             sampled = true;
         }
         while (due <= now && due < win_end) {
+            if (due >= win_start)
+                hist_record(&lag, (uint64_t)(now - due));
             int idx = (int)(next % (uint64_t)opt.conns);
             conns[idx].issued++;
             mark_dirty(idx);
@@ -613,6 +616,7 @@ int main(int argc, char **argv)
             }
     }
     hist_reset(&hist);
+    hist_reset(&lag);
 
     int64_t c0 = now_ns();
     if (connect_all() < 0) {
@@ -657,8 +661,12 @@ int main(int argc, char **argv)
         printf(" srv_cpu=%.2f srv_cpu_us_per_req=%.2f srv_user_us_per_req=%.2f srv_sys_us_per_req=%.2f",
                (user_s + sys_s) / opt.secs, (user_s + sys_s) * per, user_s * per, sys_s * per);
     }
-    if (rate)
-        printf(" unanswered=%" PRIu64, unanswered);
+    if (rate) {
+        /* A load generator that falls behind its schedule (starved of CPU, or at its own limit)
+         * sends in bursts, and the server does not see the rate asked for: the lag says so. */
+        printf(" unanswered=%" PRIu64 " send_lag_p50_us=%.1f send_lag_p99_us=%.1f", unanswered,
+               us(hist_quantile(&lag, 0.50)), us(hist_quantile(&lag, 0.99)));
+    }
     printf(" connect_ms=%.1f errors=%" PRIu64 "\n", connect_ms, errors);
     return errors ? 1 : 0;
 }
