@@ -185,6 +185,23 @@ class Runner:
                 f"{spec.proto} check passed")
             self.servers.append(server)
 
+    def revive(self, server):
+        """A peer that died (or that something outside the runner stopped) is started again,
+        checked and warmed up, so one lost process does not empty a column for the rest of the run."""
+        code = server.proc.poll()
+        log(f"  {server.spec.name}: the server is gone (exit {code}; see {server.log_path}); starting it again")
+        server.stop()                   # reaps it and closes its log and pipe
+        self.servers.remove(server)
+        tag = os.path.basename(server.log_path)[len("server-"):-len(f"{server.spec.name}.log")]
+        before = len(self.servers)
+        self.start([server.spec], tag)
+        if len(self.servers) == before:
+            return None
+        fresh = self.servers[-1]
+        self.warm_up(server.spec.proto, [fresh])
+        self.record({"kind": "restart", "peer": server.spec.name, "exit_before": code})
+        return fresh
+
     def warm_up(self, proto, servers=None):
         secs = self.p["server_warmup"]
         progress.set_step(f"warming up ({proto})")
@@ -229,6 +246,11 @@ class Runner:
         for r in range(p["runs"]):
             for i in range(len(servers)):
                 server = servers[(r + i) % len(servers)]
+                if not server.alive():
+                    server = servers[(r + i) % len(servers)] = self.revive(server) or server
+                    if not server.alive():
+                        progress.advance()
+                        continue
                 progress.set_step(f"{scenario.key} {server.spec.name}")
                 rec = self.measured(scenario, server, args, timeout, client)
                 progress.advance()

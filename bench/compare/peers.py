@@ -159,13 +159,15 @@ class Server:
                 self.proc.kill()
                 self.proc.wait()
         self.log.close()
+        if self.proc.stdout:
+            self.proc.stdout.close()
         return self.proc.returncode
 
 
 def start(spec, cpu, log_dir, timeout=60, tag=""):
     """Starts a peer pinned to `cpu` and waits for its ready line (at most `timeout` seconds)."""
     log_path = os.path.join(log_dir, f"server-{tag}{spec.name}.log")
-    log = open(log_path, "w")
+    log = open(log_path, "a")           # a restarted peer keeps what its predecessor said
     proc = subprocess.Popen(["taskset", "-c", str(cpu)] + spec.argv, stdout=subprocess.PIPE,
                             stderr=log, stdin=subprocess.DEVNULL)
     deadline = time.monotonic() + timeout

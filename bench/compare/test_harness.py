@@ -94,6 +94,28 @@ class CServersTest(unittest.TestCase):
             self.assertTrue(proc.stderr.strip(), args)
 
 
+class ReviveTest(unittest.TestCase):
+    def test_a_peer_that_dies_is_started_again_and_measured(self):
+        import tempfile
+        import compare
+        import scenarios
+        profile = dict(scenarios.PROFILES["quick"], retry_budget=0, secs=0.3, warmup=0.1, server_warmup=0.3)
+        runner = compare.Runner(profile, tempfile.mkdtemp(prefix="ringwire-harness-"), 1000)
+        spec = peers.PeerSpec("c", [os.path.join(CSERVER, "echo_server"), "--port", "0"])
+        try:
+            runner.start([spec], "echo-")
+            runner.servers[0].proc.kill()
+            runner.servers[0].proc.wait()
+            runner.run_scenario(scenarios.Scenario("t", "t", "closed", conns=2), list(runner.servers))
+            runs = [r for r in runner.records if r.get("scenario") == "t"]
+            self.assertEqual([r["exit"] for r in runs], [0])
+            self.assertTrue(any(r.get("kind") == "restart" for r in runner.records))
+            self.assertTrue(runner.servers[0].alive())
+        finally:
+            runner.stop_servers()
+            runner.raw.close()
+
+
 class GoalsTest(unittest.TestCase):
     def summary(self, user, total, c_total):
         peers_ = {"epoll": {"srv_user_us_per_req": user, "srv_cpu_us_per_req": total},
