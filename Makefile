@@ -61,7 +61,7 @@ test: deps
 	python3 bench/compare/test_harness.py
 
 ## bench: the whole benchmark suite of the contract: the side-by-side comparison (bench-compare),
-## then the JMH micro suites (bench-jmh). About 40 minutes on a quiet 2-CPU machine.
+## then the JMH micro suites (bench-jmh). About 30 minutes on a 2-CPU machine.
 bench: bench-compare bench-jmh
 
 ## bench-jmh: builds, then runs the JMH microbenchmarks in bench/ with the allocation profiler
