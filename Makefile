@@ -23,13 +23,13 @@ BENCH_JAR := bench/target/benchmarks.jar
 # Arguments for `make bench-jmh`, passed to JMH; the default is a short run of every benchmark.
 BENCH_ARGS ?= -f 1 -wi 3 -w 1s -i 5 -r 1s
 
-.PHONY: build run test bench bench-compare bench-jmh deps clean netns-deps
+.PHONY: build run test bench bench-compare bench-quick bench-jmh deps clean netns-deps
 
 ## deps: installs what the build needs from Debian if it is missing (gcc, make, Maven; curl,
-## which the http tests and the `make run` hint use).
+## which the http tests and the `make run` hint use; python3, for the benchmark tooling's tests).
 deps:
 	@missing=""; \
-	for tool in gcc:gcc mvn:maven curl:curl; do \
+	for tool in gcc:gcc mvn:maven curl:curl python3:python3; do \
 	  command -v $${tool%%:*} >/dev/null 2>&1 || missing="$$missing $${tool##*:}"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -57,20 +57,33 @@ test: deps netns-deps
 	$(MAKE) -s -C native test
 	@echo "make: Java tests (transport, protocols, CLI end to end)"
 	$(MVN) verify
+	@echo "make: tests of the benchmark tooling (bench/loadgen, bench/cserver, bench/compare; a few seconds)"
+	python3 bench/compare/test_harness.py
 
-## bench: the comparison benchmarks of the contract (the same as bench-compare below).
-bench: bench-compare
+## bench: the whole benchmark suite of the contract: the side-by-side comparison (bench-compare),
+## then the JMH micro suites (bench-jmh). About 30 minutes on a 2-CPU machine.
+bench: bench-compare bench-jmh
 
-## bench-jmh: builds, then runs the JMH microbenchmarks in bench/ (BENCH_ARGS=... to change the run).
+## bench-jmh: builds, then runs the JMH microbenchmarks in bench/ with the allocation profiler
+## (-prof gc); the JSON goes to bench/results/jmh-DATE-HOST.json (BENCH_ARGS=... to change the run).
+JMH_JSON = bench/results/jmh-$(shell date -u +%Y%m%dT%H%M%SZ)-$(shell hostname -s).json
 bench-jmh: build
-	$(JAVA_HOME)/bin/java $(JVM_FLAGS) -jar $(BENCH_JAR) $(BENCH_ARGS)
+	mkdir -p bench/results
+	$(JAVA_HOME)/bin/java $(JVM_FLAGS) -jar $(BENCH_JAR) $(BENCH_ARGS) -prof gc -rf json -rff $(JMH_JSON)
 
-## bench-compare: builds, then compares ringwire's echo (epoll, io_uring) with a plain C epoll
-## server and Netty peers (bench/loadgen, wrk): about 15 minutes (COMPARE_ARGS=--quick: about 3). See bench/README.md.
+## bench-compare: builds, then compares ringwire with Netty (epoll, io_uring, NIO), the plain JDK
+## (NIO, virtual threads) and plain C (epoll, io_uring) over loopback (bench/loadgen, wrk): about
+## 30 minutes; installs wrk and gnuplot from Debian if missing. See bench/README.md.
 bench-compare: build
 	$(MAKE) -s -C bench/loadgen
 	$(MAKE) -s -C bench/cserver
 	bench/compare/run.sh $(COMPARE_ARGS)
+
+## bench-quick: the ~2-minute smoke run of the comparison (one round of the main scenarios).
+bench-quick: build
+	$(MAKE) -s -C bench/loadgen
+	$(MAKE) -s -C bench/cserver
+	bench/compare/run.sh --quick $(COMPARE_ARGS)
 
 clean:
 	$(MAKE) -s -C native clean

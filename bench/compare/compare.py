@@ -1,14 +1,14 @@
 #!/usr/bin/env python3
-"""Compares servers side by side on loopback: ringwire's epoll and io_uring backends against a
-plain C epoll server and Netty 4.2 (epoll and io_uring transports) as echo servers, then ringwire's
-`http` against Netty's HttpServerCodec on GET /plaintext, driven by wrk. Run it through
-bench/compare/run.sh (which builds what it needs); see bench/README.md for the method and how to
-read the tables.
+"""Compares servers side by side on loopback (see bench/README.md for the method and how to read
+the tables): echo, HTTP /plaintext and the frame protocol, served by ringwire (epoll, io_uring),
+Netty 4.2 (epoll, io_uring, NIO), the plain JDK (NIO selector, virtual threads) and plain C
+(epoll, io_uring), driven by bench/loadgen and wrk. Run it through bench/compare/run.sh.
 
-Each server is pinned to CPU 0 and the load generator to CPU 1. Runs of one scenario are
-interleaved across the servers, the starting server rotating each round, and every figure is a
-median over runs. A run during which other processes used more than NOISE_LIMIT of a CPU is
-redone while the time budget allows; the raw file keeps every attempt.
+Each server is pinned to CPU 0 and the load generator to CPU 1. Every peer is checked for correct
+answers before it is measured. Runs of one scenario are interleaved across the peers, the starting
+peer rotating each round, and every figure is a median over runs. A run during which other
+processes used more than NOISE_LIMIT of a CPU is redone while the time budget allows; the raw
+data keeps every attempt.
 """
 
 import argparse
@@ -17,58 +17,32 @@ import json
 import os
 import re
 import resource
+import socket
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
 
+import charts
 import peers
 import probes
 import report
+import scenarios as sc
+import verify
+from progress import Progress
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 LOADGEN = os.path.join(ROOT, "bench", "loadgen", "build", "loadgen")
 SERVER_CPU, LOADGEN_CPU = 0, 1
 NOISE_LIMIT = 0.20          # CPUs' worth of foreign work during a run that makes it noisy
-MAX_ATTEMPTS = 8            # of one run, while it stays noisy and the waiting budget lasts
-SIZE = 128
-WRK_CONNS, WRK_THREADS = 256, 1
-HTTP_PATH = "/plaintext"
-
-
-@dataclass
-class Scenario:
-    name: str
-    conns: int
-    depth: int
-
-
-SCENARIOS = [
-    Scenario("echo 128 B, 1 conn", 1, 1),
-    Scenario("echo 128 B, 100 conns", 100, 1),
-    Scenario("echo 128 B, 1000 conns", 1000, 1),
-    Scenario("pipeline 100 conns x 16", 100, 16),
-]
-
-PROFILES = {
-    # runs per peer and scenario, measured seconds, warm-up seconds per run, server warm-up,
-    # fixed-rate runs and seconds, strace seconds, idle connections, seconds that retries may use
-    # http_runs / http_secs: wrk runs per HTTP peer and their length (-d); http_warmup: one
-    # unrecorded wrk run per HTTP server first. extras: the strace and idle-memory phases.
-    "full": dict(runs=5, secs=3, warmup=1, server_warmup=5, rate_runs=3, rate_secs=5,
-                 strace_secs=3, idle_conns=10000, retry_budget=180, extras=True,
-                 http_runs=5, http_secs=5, http_warmup=5),
-    "quick": dict(runs=2, secs=1, warmup=0.5, server_warmup=2, rate_runs=1, rate_secs=2,
-                  strace_secs=2, idle_conns=10000, retry_budget=10, extras=False,
-                  http_runs=3, http_secs=3, http_warmup=4),
-}
+MAX_ATTEMPTS = 4            # of one run, while it stays noisy and the waiting budget lasts
 WRK_UNITS = {"us": 1.0, "ms": 1000.0, "s": 1e6, "m": 60e6}
-STRACE_RATE = 5000          # req/s while strace is attached: low enough for a traced JVM
-IDLE_SRC_ADDRS = 4          # 127.0.0.1-4 as sources, so 10,000 connections never run out of ports
+IDLE_CONNS_PER_SRC = 20000  # source addresses 127.0.0.x so that ephemeral ports never run out
+
+progress = Progress(1)
 
 
 def log(msg):
-    print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+    progress.log(msg)
 
 
 def parse_kv(line):
@@ -91,57 +65,64 @@ def children_cpu_s():
 
 
 class Runner:
-    def __init__(self, profile, out_dir, rate):
+    def __init__(self, profile, out_dir, fixed_rate):
         self.p = profile
         self.out_dir = out_dir
-        self.fixed_rate = rate
+        self.fixed_rate = fixed_rate
         self.servers = []
+        self.records = []
         self.raw = open(os.path.join(out_dir, "runs.jsonl"), "w")
         self.retry_left = profile["retry_budget"]
         self.discarded = 0
+        self.rejected = {}          # peer -> why its correctness check failed
+        self.rates = {}             # scenario key -> the rate it ran at
 
     def record(self, rec):
+        self.records.append(rec)
         self.raw.write(json.dumps(rec) + "\n")
         self.raw.flush()
 
+    # -- one run -----------------------------------------------------------------------------
+
     def loadgen(self, server, args, timeout):
-        """Runs the load generator pinned to LOADGEN_CPU once, with the noise accounting."""
         argv = ["taskset", "-c", str(LOADGEN_CPU), LOADGEN, "--port", str(server.port),
                 "--stat-pid", str(server.pid)] + [str(a) for a in args]
         return self._client(server, argv, timeout, lambda out: parse_kv(out[-1]) if out else {})
 
     def wrk(self, server, args, timeout):
-        """Runs wrk pinned to LOADGEN_CPU once (args: the duration in s), with the noise accounting."""
-        secs = args[0]
-        argv = ["taskset", "-c", str(LOADGEN_CPU), "wrk", f"-t{WRK_THREADS}", f"-c{WRK_CONNS}", f"-d{secs}s",
-                "--latency", f"http://127.0.0.1:{server.port}{HTTP_PATH}"]
+        secs, conns = args
+        argv = ["taskset", "-c", str(LOADGEN_CPU), "wrk", "-t1", f"-c{conns}", f"-d{secs}s",
+                "--latency", f"http://127.0.0.1:{server.port}/plaintext"]
         return self._client(server, argv, timeout, parse_wrk)
 
     def _client(self, server, argv, timeout, parse):
         peers_cpu0 = sum(probes.proc_cpu_s(s.pid) for s in self.servers)
-        srv0 = probes.proc_cpu_s(server.pid)
+        srv0 = probes.proc_cpu_split(server.pid)
         busy0, kids0, load0, t0 = probes.system_busy_s(), children_cpu_s(), probes.loadavg(), time.monotonic()
-        proc = subprocess.run(argv, capture_output=True, text=True, timeout=timeout)
+        try:
+            proc = subprocess.run(argv, capture_output=True, text=True, timeout=timeout)
+        except subprocess.TimeoutExpired as e:
+            proc = subprocess.CompletedProcess(argv, 124, e.stdout or "", f"timed out after {timeout} s")
         wall = time.monotonic() - t0
-        srv_cpu_s = probes.proc_cpu_s(server.pid) - srv0
+        srv1 = probes.proc_cpu_split(server.pid)
         foreign = (probes.system_busy_s() - busy0 - (children_cpu_s() - kids0)
                    - (sum(probes.proc_cpu_s(s.pid) for s in self.servers) - peers_cpu0)) / wall
-        lines = proc.stdout.strip().splitlines()
-        rec = parse(lines)
+        rec = parse((proc.stdout or "").strip().splitlines())
         if parse is parse_wrk:
-            # wrk has no CPU fields: the server's share over the whole run (connect included).
-            rec["srv_cpu"] = round(srv_cpu_s / wall, 2)
+            # wrk has no CPU fields: the server's share over the whole run (connects included).
+            user, system = srv1[0] - srv0[0], srv1[1] - srv0[1]
+            rec["srv_cpu"] = round((user + system) / wall, 2)
             if rec.get("requests"):
-                rec["srv_cpu_us_per_req"] = round(srv_cpu_s * 1e6 / rec["requests"], 2)
-            # A wrong answer, a failed connect or no result at all fails the run; read/write
-            # errors and timeouts are kept in the record (socket_errors) but do not.
+                per = 1e6 / rec["requests"]
+                rec.update(srv_cpu_us_per_req=round((user + system) * per, 2),
+                           srv_user_us_per_req=round(user * per, 2), srv_sys_us_per_req=round(system * per, 2))
             if rec.get("non2xx") or rec.get("connect_errors") or "rps" not in rec:
                 proc = subprocess.CompletedProcess(proc.args, proc.returncode or 1, proc.stdout, proc.stderr)
         rec.update(peer=server.spec.name, exit=proc.returncode, foreign_cpus=round(max(foreign, 0.0), 3),
                    loadavg_before=load0, loadavg_after=probes.loadavg(), wall_s=round(wall, 2))
         if proc.returncode != 0:
-            rec["stderr"] = proc.stderr.strip()[-2000:]
-            log(f"  {server.spec.name}: loadgen exit {proc.returncode}: {proc.stderr.strip()[-300:]}")
+            rec["stderr"] = (proc.stderr or "").strip()[-2000:]
+            log(f"  {server.spec.name}: client exit {proc.returncode}: {(proc.stderr or '').strip()[-300:]}")
         return rec
 
     def foreign_now(self, secs=0.5):
@@ -165,14 +146,13 @@ class Runner:
                     f"{self.retry_left:.0f} s of the budget for waiting and retries left)")
                 logged = True
 
-    def measured(self, kind, label, server, args, timeout, client=None):
+    def measured(self, scenario, server, args, timeout, client):
         """One measured run; redone while it was noisy and the retry budget lasts."""
-        client = client or self.loadgen
         for attempt in range(1, MAX_ATTEMPTS + 1):
             self.wait_quiet()
             t0 = time.monotonic()
             rec = client(server, args, timeout)
-            rec.update(kind=kind, scenario=label, attempt=attempt)
+            rec.update(kind=scenario.kind, scenario=scenario.key, attempt=attempt)
             rec["noisy"] = rec["foreign_cpus"] > NOISE_LIMIT
             retry = rec["noisy"] and self.retry_left > 0 and attempt < MAX_ATTEMPTS and rec["exit"] == 0
             rec["discarded"] = retry
@@ -181,146 +161,177 @@ class Runner:
             if not retry:
                 return rec
             self.retry_left -= time.monotonic() - t0
-            log(f"  {server.spec.name}: noisy run (other processes used {rec['foreign_cpus']:.2f} CPU, "
-                f"loadavg {rec['loadavg_before']}), doing it again")
-            time.sleep(1)
+            log(f"  {server.spec.name}: noisy run (other processes used {rec['foreign_cpus']:.2f} CPU), again")
         return rec
 
-    def rotation(self, round_no):
-        n = len(self.servers)
-        return [self.servers[(round_no + i) % n] for i in range(n)]
+    # -- servers -----------------------------------------------------------------------------
 
-    # -- the phases ---------------------------------------------------------------------------
-
-    def start_servers(self, ringwire_root):
-        for spec in peers.peer_specs(ROOT, ringwire_root):
-            server = peers.start(spec, SERVER_CPU, self.out_dir)
-            log(f"started {spec.name}: pid {server.pid}, port {server.port}, backend={server.backend}")
+    def start(self, specs, tag):
+        """Starts the peers, checks each one's answers, and keeps those that answer right."""
+        for spec in specs:
+            try:
+                server = peers.start(spec, SERVER_CPU, self.out_dir, tag=tag)
+            except RuntimeError as e:
+                self.rejected[f"{tag}{spec.name}"] = str(e)
+                log(f"  {spec.name}: not started: {e}")
+                continue
+            why = verify.check(spec.proto, server.port)
+            if why:
+                self.rejected[f"{tag}{spec.name}"] = why
+                log(f"  {spec.name}: FAILED its {spec.proto} check, left out: {why}")
+                server.stop()
+                continue
+            log(f"started {tag}{spec.name}: pid {server.pid}, port {server.port}, backend={server.backend}; "
+                f"{spec.proto} check passed")
             self.servers.append(server)
 
-    def warm_up(self):
+    def revive(self, server):
+        """A peer that died (or that something outside the runner stopped) is started again,
+        checked and warmed up, so one lost process does not empty a column for the rest of the run."""
+        code = server.proc.poll()
+        log(f"  {server.spec.name}: the server is gone (exit {code}; see {server.log_path}); starting it again")
+        server.stop()                   # reaps it and closes its log and pipe
+        self.servers.remove(server)
+        tag = os.path.basename(server.log_path)[len("server-"):-len(f"{server.spec.name}.log")]
+        before = len(self.servers)
+        self.start([server.spec], tag)
+        if len(self.servers) == before:
+            return None
+        fresh = self.servers[-1]
+        self.warm_up(server.spec.proto, [fresh])
+        self.record({"kind": "restart", "peer": server.spec.name, "exit_before": code})
+        return fresh
+
+    def warm_up(self, proto, servers=None):
         secs = self.p["server_warmup"]
-        log(f"warming up every server: {secs} s of 100 connections each (JIT), not recorded")
-        for server in self.servers:
-            self.loadgen(server, ["--conns", 100, "--secs", secs, "--warmup", 0], secs + 30)
-
-    def closed_loop(self):
-        results = {}
-        for sc in SCENARIOS:
-            log(f"{sc.name}: {self.p['runs']} rounds of {self.p['warmup']} + {self.p['secs']} s per server")
-            args = ["--mode", "closed", "--conns", sc.conns, "--depth", sc.depth, "--size", SIZE,
-                    "--secs", self.p["secs"], "--warmup", self.p["warmup"]]
-            for r in range(self.p["runs"]):
-                for server in self.rotation(r):
-                    rec = self.measured("closed", sc.name, server, args, self.p["secs"] + 60)
-                    results.setdefault((sc.name, server.spec.name), []).append(rec)
-                    log(f"  {server.spec.name:9} rps={rec.get('rps')} p99_us={rec.get('p99_us')} "
-                        f"srv_cpu={rec.get('srv_cpu')} lg_cpu={rec.get('lg_cpu')} foreign={rec['foreign_cpus']}")
-        return results
-
-    def pick_rate(self, closed):
-        """Half the slowest server's peak, rounded down to 10,000 req/s so that runs on the
-        same machine usually land on the same rate and stay comparable. A server's peak is its
-        best depth-1 run (the best, since other processes only ever make a run slower)."""
-        if self.fixed_rate:
-            return self.fixed_rate
-        peaks = []
-        for server in self.servers:
-            runs = [r["rps"] for sc in SCENARIOS if sc.depth == 1
-                    for r in closed.get((sc.name, server.spec.name), []) if r.get("exit") == 0]
-            peaks.append(max(runs, default=0))
-        return max(10000, int(0.5 * min(peaks)) // 10000 * 10000)
-
-    def fixed_rate_runs(self, rate):
-        log(f"fixed rate: {rate} req/s over 100 connections, {self.p['rate_runs']} rounds of "
-            f"{self.p['warmup']} + {self.p['rate_secs']} s per server")
-        args = ["--mode", "rate", "--rate", rate, "--conns", 100, "--size", SIZE,
-                "--secs", self.p["rate_secs"], "--warmup", self.p["warmup"]]
-        results = {}
-        for r in range(self.p["rate_runs"]):
-            for server in self.rotation(r):
-                rec = self.measured("rate", f"fixed rate {rate}/s", server, args, self.p["rate_secs"] + 60)
-                results.setdefault(server.spec.name, []).append(rec)
-                log(f"  {server.spec.name:9} cpu_us_per_req={rec.get('srv_cpu_us_per_req')} "
-                    f"p99_us={rec.get('p99_us')} foreign={rec['foreign_cpus']}")
-        return results
-
-    def syscalls(self):
-        secs = self.p["strace_secs"]
-        log(f"syscalls: strace -c -f attached during {secs} s at {STRACE_RATE} req/s per server")
-        results = {}
-        for server in self.servers:
-            out = os.path.join(self.out_dir, f"strace-{server.spec.name}.txt")
-            tracer = probes.Strace(server.pid, out)
-            rec = self.loadgen(server, ["--mode", "rate", "--rate", STRACE_RATE, "--conns", 100,
-                                        "--size", SIZE, "--secs", secs, "--warmup", 0], secs + 60)
-            counts, total = tracer.finish()
-            requests = rec.get("requests") or 0
-            rec.update(kind="strace", scenario=f"strace at {STRACE_RATE}/s", syscalls=total, counts=counts,
-                       syscalls_per_req=round(total / requests, 2) if requests else None)
-            self.record(rec)
-            results[server.spec.name] = rec
-            log(f"  {server.spec.name:9} {total} syscalls / {requests} requests = {rec['syscalls_per_req']}")
-        return results
-
-    def idle_memory(self):
-        conns = self.p["idle_conns"]
-        log(f"memory: {conns} idle connections per server")
-        results = {}
-        for server in self.servers:
-            before = probes.rss_kib(server.pid)
-            argv = ["taskset", "-c", str(LOADGEN_CPU), LOADGEN, "--port", str(server.port), "--mode", "idle",
-                    "--conns", str(conns), "--src-addrs", str(IDLE_SRC_ADDRS), "--hold", "120"]
-            proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                    text=True)
-            ready = proc.stdout.readline().strip()
-            rec = {"kind": "idle", "peer": server.spec.name, "conns": conns, "rss_before_kib": before}
-            if ready.startswith("ready"):
-                time.sleep(1.0)     # let the server finish its bookkeeping for the last ones
-                rec["rss_after_kib"] = probes.rss_kib(server.pid)
-                rec["threads"] = probes.thread_count(server.pid)
-                rec["kib_per_conn"] = round((rec["rss_after_kib"] - before) / conns, 2)
-            out, err = proc.communicate(timeout=60)      # closing stdin ends the hold
-            rec.update(parse_kv(out.strip().splitlines()[-1]) if out.strip() else {})
-            rec["exit"] = proc.returncode
-            if proc.returncode != 0:
-                rec["stderr"] = err.strip()[-2000:]
-                log(f"  {server.spec.name}: idle run failed: {err.strip()[-300:]}")
-            self.record(rec)
-            results[server.spec.name] = rec
-            log(f"  {server.spec.name:9} RSS {before} -> {rec.get('rss_after_kib')} KiB: "
-                f"{rec.get('kib_per_conn')} KiB per connection")
-            time.sleep(1.0)         # the closes of 10,000 connections, before the next server
-        return results
+        progress.set_step(f"warming up ({proto})")
+        for server in servers or self.servers:
+            depth = 1 if proto == "echo" else 16
+            self.loadgen(server, ["--proto", proto, "--conns", 100, "--depth", depth, "--secs", secs,
+                                  "--warmup", 0], secs + 30)
 
     def stop_servers(self):
-        codes = {}
-        for server in self.servers:
-            codes[server.spec.name] = server.stop()
+        codes = {s.spec.name: s.stop() for s in self.servers}
         self.servers = []
         return codes
 
-    def http(self, ringwire_root):
-        """ringwire http against Netty http on GET /plaintext, wrk -t1 -c256, interleaved rounds."""
-        for spec in peers.http_peer_specs(ringwire_root):
-            server = peers.start(spec, SERVER_CPU, self.out_dir, tag="http-")
-            log(f"started http {spec.name}: pid {server.pid}, port {server.port}, backend={server.backend}")
-            self.servers.append(server)
-        secs = self.p["http_warmup"]
-        log(f"http: warming up every server with {secs} s of wrk (JIT), not recorded")
-        for server in self.servers:
-            self.wrk(server, [secs], secs + 30)
-        label = f"http {HTTP_PATH}, wrk -t{WRK_THREADS} -c{WRK_CONNS}"
-        log(f"{label}: {self.p['http_runs']} rounds of {self.p['http_secs']} s per server")
-        results = {}
-        for r in range(self.p["http_runs"]):
-            for server in self.rotation(r):
-                rec = self.measured("http", label, server, [self.p["http_secs"]], self.p["http_secs"] + 60,
-                                    client=self.wrk)
-                results.setdefault(server.spec.name, []).append(rec)
+    # -- scenarios ---------------------------------------------------------------------------
+
+    def rate_of(self, scenario):
+        if scenario.rate == "fixed":
+            return self.fixed_rate
+        _, share = scenario.rate
+        peak = max((r["rps"] for r in self.records if r.get("scenario") == sc.PEAK_KEY and r.get("exit") == 0
+                    and not r.get("discarded") and r.get("rps")), default=0)
+        return max(1000, int(share * peak) // 1000 * 1000)
+
+    def run_scenario(self, scenario, servers):
+        p = self.p
+        if scenario.kind == "wrk":
+            args, client, timeout = [p["wrk_secs"], scenario.conns], self.wrk, p["wrk_secs"] + 60
+        else:
+            args = ["--proto", scenario.proto, "--conns", scenario.conns, "--size", scenario.size,
+                    "--secs", p["secs"], "--warmup", p["warmup"]]
+            if scenario.kind == "rate":
+                rate = self.rate_of(scenario)
+                self.rates[scenario.key] = rate
+                args = ["--mode", "rate", "--rate", rate] + args
+            else:
+                args = ["--mode", "closed", "--depth", scenario.depth] + args
+            if scenario.spin:
+                args.append("--busy-poll")
+            client, timeout = self.loadgen, p["secs"] + p["warmup"] + 90
+        title = scenario.title.format(rate=f"{self.rates.get(scenario.key, 0):,}")
+        log(f"{title}: {p['runs']} round(s) per server")
+        for r in range(p["runs"]):
+            for i in range(len(servers)):
+                server = servers[(r + i) % len(servers)]
+                if not server.alive():
+                    server = servers[(r + i) % len(servers)] = self.revive(server) or server
+                    if not server.alive():
+                        progress.advance()
+                        continue
+                progress.set_step(f"{scenario.key} {server.spec.name}")
+                rec = self.measured(scenario, server, args, timeout, client)
+                progress.advance()
                 log(f"  {server.spec.name:14} rps={rec.get('rps')} p99_us={rec.get('p99_us')} "
-                    f"srv_cpu={rec.get('srv_cpu')} foreign={rec['foreign_cpus']}")
-        return results
+                    f"cpu_us/req={rec.get('srv_cpu_us_per_req')} (user {rec.get('srv_user_us_per_req')}) "
+                    f"srv_cpu={rec.get('srv_cpu')} lg_cpu={rec.get('lg_cpu')} foreign={rec['foreign_cpus']}")
+
+    def suite(self, name, specs, scenarios):
+        if not scenarios:
+            return
+        log(f"== {name}: starting {len(specs)} servers")
+        self.start(specs, f"{name}-")
+        self.warm_up(scenarios[0].proto)
+        for scenario in scenarios:
+            self.run_scenario(scenario, list(self.servers))
+        self.stop_servers()
+
+    def busy_poll(self, specs, scenarios):
+        """Each busy-poll peer alone (it spins CPU 0), for the ping-pong scenario."""
+        for spec in specs:
+            self.start([spec], "echo-")
+            if self.servers:
+                self.warm_up("echo")
+                for scenario in scenarios:
+                    self.run_scenario(scenario, list(self.servers))
+            self.stop_servers()
+
+    def idle(self, specs, counts):
+        """Memory per idle connection and the server's CPU while they sit idle."""
+        if not counts:
+            return
+        log(f"== idle connections: {', '.join(f'{c:,}' for c in counts)} per server")
+        soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+        self.start(specs, "idle-")
+        for server in list(self.servers):
+            for conns in counts:
+                progress.set_step(f"idle {conns} {server.spec.name}")
+                if soft < conns + 1000:
+                    log(f"  {conns} idle connections need {conns + 1000} descriptors; the limit is {soft}: skipped")
+                    progress.advance()
+                    continue
+                self.wait_quiet()
+                rec = self.idle_run(server, conns)
+                progress.advance()
+                self.record(rec)
+                log(f"  {server.spec.name:22} {conns:>7,} conns: {rec.get('kib_per_conn')} KiB/conn, "
+                    f"idle CPU {rec.get('idle_cpu')} ({rec.get('rss_before_kib')} -> {rec.get('rss_after_kib')} KiB)")
+        self.stop_servers()
+
+    def idle_run(self, server, conns):
+        before = probes.rss_kib(server.pid)
+        src = conns // IDLE_CONNS_PER_SRC + 1
+        argv = ["taskset", "-c", str(LOADGEN_CPU), LOADGEN, "--port", str(server.port), "--mode", "idle",
+                "--conns", str(conns), "--src-addrs", str(src), "--hold", "300"]
+        proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        ready = proc.stdout.readline().strip()
+        rec = {"kind": "idle", "scenario": f"idle-{conns}", "peer": server.spec.name, "conns": conns,
+               "rss_before_kib": before, "src_addrs": src}
+        if ready.startswith("ready"):
+            time.sleep(1.0)     # let the server finish its bookkeeping for the last ones
+            rec["rss_after_kib"] = probes.rss_kib(server.pid)
+            rec["threads"] = probes.thread_count(server.pid)
+            rec["kib_per_conn"] = round((rec["rss_after_kib"] - before) / conns, 2)
+            if self.p["idle_secs"]:
+                u0, s0 = probes.proc_cpu_split(server.pid)
+                time.sleep(self.p["idle_secs"])
+                u1, s1 = probes.proc_cpu_split(server.pid)
+                rec.update(idle_cpu=round((u1 - u0 + s1 - s0) / self.p["idle_secs"], 4),
+                           idle_user_s=round(u1 - u0, 3), idle_sys_s=round(s1 - s0, 3))
+        try:
+            out, err = proc.communicate(timeout=120)      # closing stdin ends the hold
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            out, err = proc.communicate()
+        rec.update(parse_kv(out.strip().splitlines()[-1]) if out.strip() else {})
+        rec["exit"] = proc.returncode
+        if proc.returncode != 0:
+            rec["stderr"] = err.strip()[-2000:]
+            log(f"  {server.spec.name}: idle run failed: {err.strip()[-300:]}")
+        time.sleep(2.0 if conns > 20000 else 1.0)   # the closes, before the next one
+        return rec
 
 
 def parse_wrk(lines):
@@ -345,77 +356,84 @@ def parse_wrk(lines):
 
 
 def main():
-    ap = argparse.ArgumentParser(description="Compares ringwire's echo server (epoll, io_uring) with a "
-                                             "plain C epoll server on loopback. See bench/README.md.")
-    ap.add_argument("--quick", action="store_true",
-                    help="a short run (about 3 minutes; no strace or idle-memory phase), for a first look")
-    ap.add_argument("--only", choices=("echo", "http"), default=None,
-                    help="run only the echo comparison or only the HTTP one")
-    ap.add_argument("--rate", type=int, default=0, help="the fixed rate in req/s (default: half the slowest peak)")
+    ap = argparse.ArgumentParser(description="Compares ringwire with Netty, the plain JDK and plain C on "
+                                             "loopback. See bench/README.md.")
+    ap.add_argument("--quick", action="store_true", help="the smoke run: about 2 minutes, one run per scenario")
+    ap.add_argument("--only", choices=("echo", "http", "frame", "idle"), action="append",
+                    help="run only these suites (repeatable)")
+    ap.add_argument("--rate", type=int, default=120000, help="the fixed rate in req/s (default 120000)")
+    ap.add_argument("--runs", type=int, default=None, help="interleaved rounds per scenario (full: 3)")
     ap.add_argument("--wait-budget", type=float, default=None,
-                    help="seconds the run may spend waiting out other processes' load and redoing noisy "
-                         "runs (default: 180 for a full run, 10 for --quick)")
+                    help="seconds the run may spend waiting out other processes' load and redoing noisy runs")
     ap.add_argument("--out", default=os.path.join(ROOT, "bench", "results"), help="where the raw results go")
     args = ap.parse_args()
     name = "quick" if args.quick else "full"
-    profile = dict(PROFILES[name])
+    profile = dict(sc.PROFILES[name])
     if args.wait_budget is not None:
         profile["retry_budget"] = args.wait_budget
+    if args.runs:
+        profile["runs"] = args.runs
+    only = set(args.only or ("echo", "http", "frame", "idle"))
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    out_dir = os.path.join(args.out, f"{stamp}-{name}")
+    host = socket.gethostname().split(".")[0]
+    out_dir = os.path.join(args.out, f"{stamp}-{host}-{name}")
     os.makedirs(out_dir, exist_ok=True)
 
+    # The servers start from a copy of the build, so a rebuild during the run changes nothing.
+    snap = os.path.join(out_dir, "snapshot")
+    cli_sha = peers.snapshot(ROOT, snap)
+    echo = sc.selected(sc.ECHO, args.quick) if "echo" in only else []
+    busy = sc.selected(sc.BUSY, args.quick) if "echo" in only else []
+    http = sc.selected(sc.HTTP, args.quick) if "http" in only else []
+    frame = sc.selected(sc.FRAME, args.quick) if "frame" in only else []
+    idle_counts = profile["idle_conns"] if "idle" in only else ()
+    echo_specs = peers.peer_specs(ROOT, snap)
+    idle_specs = echo_specs + peers.idle_timeout_specs(snap)
+    planned = profile["runs"] * (len(echo) * len(echo_specs) + len(busy) * 2 + len(http) * len(peers.http_peer_specs(snap))
+                                 + len(frame) * len(peers.frame_peer_specs(snap))) + len(idle_counts) * len(idle_specs)
+    global progress
+    progress = Progress(planned)
+
     info = probes.machine(ROOT)
-    info.update(profile=name, started=stamp, loadavg_start=probes.loadavg(),
-                command=" ".join(["bench/compare/run.sh"] + sys.argv[1:]))
-    log(f"results go to {out_dir}; loadavg {info['loadavg_start']}")
+    info.update(profile=name, started=stamp, host=host, loadavg_start=probes.loadavg(), fixed_rate=args.rate,
+                command=" ".join(["bench/compare/run.sh"] + sys.argv[1:]), settings=profile)
+    log(f"results go to {out_dir}; loadavg {info['loadavg_start']}; {planned} runs planned")
     t0 = time.monotonic()
     runner = Runner(profile, out_dir, args.rate)
     try:
-        snap = os.path.join(out_dir, "snapshot")
-        info["cli_jar_sha256"] = peers.snapshot(ROOT, snap)
+        info["cli_jar_sha256"] = cli_sha
         info["cli_jar_built"] = datetime.datetime.fromtimestamp(
             os.path.getmtime(os.path.join(ROOT, "cli", "target", "ringwire-cli.jar"))).isoformat(timespec="seconds")
-        closed, fixed, strace, memory, rate, http = {}, {}, {}, {}, None, {}
-        if args.only != "http":
-            runner.start_servers(snap)
-            info["backends"] = {s.spec.name: s.backend for s in runner.servers}
-            runner.warm_up()
-            closed = runner.closed_loop()
-            rate = runner.pick_rate(closed)
-            fixed = runner.fixed_rate_runs(rate)
-            if profile["extras"]:
-                strace = runner.syscalls()
-                memory = runner.idle_memory()
-            info["server_exit_codes"] = runner.stop_servers()
-        if args.only != "echo":
-            http = runner.http(snap)
-            info["http_backends"] = {s.spec.name: s.backend for s in runner.servers}
-            info["http_server_exit_codes"] = runner.stop_servers()
+        runner.suite("echo", echo_specs, echo)
+        runner.busy_poll(peers.busy_poll_specs(snap), busy)
+        runner.suite("http", peers.http_peer_specs(snap), http)
+        runner.suite("frame", peers.frame_peer_specs(snap), frame)
+        runner.idle(idle_specs, idle_counts)
     finally:
         runner.stop_servers()
         runner.raw.close()
+        progress.finish()
     info.update(loadavg_end=probes.loadavg(), duration_s=round(time.monotonic() - t0),
-                discarded_runs=runner.discarded, wait_budget_left_s=round(max(runner.retry_left, 0)))
+                discarded_runs=runner.discarded, wait_budget_left_s=round(max(runner.retry_left, 0)),
+                rejected_peers=runner.rejected, rates=runner.rates)
 
-    with open(os.path.join(out_dir, "machine.json"), "w") as f:
-        json.dump(info, f, indent=2)
-    echo_names = [p.name for p in peers.peer_specs(ROOT, snap)] if args.only != "http" else []
-    http_names = [p.name for p in peers.http_peer_specs(snap)] if args.only != "echo" else []
-    summary = report.summarize(SCENARIOS, echo_names, closed, rate, fixed, strace, memory)
-    summary["http"] = report.summarize_http(http_names, http)
+    all_scenarios = echo + http + frame
+    summary = report.summarize(all_scenarios, runner.records, runner.rates)
+    goals = report.goals(summary)
+    result = {"machine": info, "summary": summary, "goals": goals, "runs": runner.records}
+    raw_path = os.path.join(args.out, f"{stamp}-{host}.json")
+    with open(raw_path, "w") as f:
+        json.dump(result, f, indent=1)
     with open(os.path.join(out_dir, "summary.json"), "w") as f:
-        json.dump(summary, f, indent=2)
-    table = report.markdown(info, summary, profile, NOISE_LIMIT)
+        json.dump({"machine": info, "summary": summary, "goals": goals}, f, indent=2)
+    chart_files = charts.render(summary, out_dir, log)
+    table = report.markdown(info, summary, goals, chart_files, NOISE_LIMIT)
     with open(os.path.join(out_dir, "table.md"), "w") as f:
         f.write(table)
     print(table)
-    log(f"done in {info['duration_s']} s; raw results in {out_dir}")
-    failed = [r for runs in closed.values() for r in runs if r.get("exit") != 0]
-    failed += [r for runs in fixed.values() for r in runs if r.get("exit") != 0]
-    failed += [r for r in memory.values() if r.get("exit") != 0]
-    failed += [r for runs in http.values() for r in runs if r.get("exit") != 0]
-    return 1 if failed else 0
+    log(f"done in {info['duration_s']} s; raw data {raw_path}; table and charts in {out_dir}")
+    failed = [r for r in runner.records if r.get("exit") not in (0, None) and not r.get("discarded")]
+    return 1 if failed or runner.rejected else 0
 
 
 if __name__ == "__main__":

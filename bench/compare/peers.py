@@ -2,7 +2,7 @@
 its ready line, and stop it.
 
 Every peer prints the ready line of the CLI contract as its first line on stdout:
-``listening echo|http HOST:PORT backend=B threads=N``.
+``listening echo|http|frame HOST:PORT backend=B threads=N``.
 """
 
 import hashlib
@@ -15,7 +15,7 @@ import subprocess
 import time
 from dataclasses import dataclass, field
 
-READY = re.compile(r"^listening (?:echo|http) (\S+):(\d+) backend=(\S+) threads=(\d+)$")
+READY = re.compile(r"^listening (?:echo|http|frame) (\S+):(\d+) backend=(\S+) threads=(\d+)$")
 
 
 @dataclass
@@ -23,6 +23,7 @@ class PeerSpec:
     name: str                 # the column name in the tables
     argv: list                # the command, without the taskset prefix
     java: bool = False
+    proto: str = "echo"       # what it serves: echo, http or frame (the correctness check and loadgen --proto)
 
 
 BENCH_JAR = "bench/target/benchmarks.jar"     # carries io.ringwire.bench.peers.NettyServer and Netty
@@ -42,7 +43,19 @@ def java_argv(ringwire_root):
 def netty_spec(name, ringwire_root, mode, transport):
     return PeerSpec(name, java_argv(ringwire_root) + [
         "-cp", os.path.join(ringwire_root, BENCH_JAR), "io.ringwire.bench.peers.NettyServer",
-        "--mode", mode, "--transport", transport, "--port", "0"], java=True)
+        "--mode", mode, "--transport", transport, "--port", "0"], java=True, proto=mode)
+
+
+def jdk_spec(name, ringwire_root, mode, main_class):
+    """A plain-JDK peer (JdkNioServer or VirtualThreadServer in bench/src/.../peers)."""
+    return PeerSpec(name, java_argv(ringwire_root) + [
+        "-cp", os.path.join(ringwire_root, BENCH_JAR), f"io.ringwire.bench.peers.{main_class}",
+        "--mode", mode, "--port", "0"], java=True, proto=mode)
+
+
+def ringwire_spec(name, ringwire_root, command, backend, *extra):
+    ringwire = os.path.join(ringwire_root, "bin", "ringwire")
+    return PeerSpec(name, [ringwire, command, "--backend", backend, "--port", "0", *extra], java=True, proto=command)
 
 
 def snapshot(root, dest):
@@ -63,27 +76,59 @@ def snapshot(root, dest):
 
 
 def peer_specs(root, ringwire_root):
-    """The echo peers in table order: the C reference first, then ringwire's two backends, then
-    Netty 4.2's epoll and io_uring transports (bench/src/.../peers/NettyServer.java).
+    """The echo peers in table order: the C references (epoll, io_uring), ringwire's two backends,
+    Netty 4.2's epoll, io_uring and NIO transports (bench/src/.../peers/NettyServer.java), then the
+    plain JDK servers: an NIO selector and virtual threads with blocking sockets.
     `ringwire_root` holds bin/ringwire and its jar (the tree itself, or a snapshot of it)."""
-    ringwire = os.path.join(ringwire_root, "bin", "ringwire")
+    cserver = os.path.join(root, "bench", "cserver", "build")
     return [
-        PeerSpec("c", [os.path.join(root, "bench", "cserver", "build", "echo_server"), "--port", "0"]),
-        PeerSpec("epoll", [ringwire, "echo", "--backend", "epoll", "--port", "0"], java=True),
-        PeerSpec("io_uring", [ringwire, "echo", "--backend", "io_uring", "--port", "0"], java=True),
+        PeerSpec("c", [os.path.join(cserver, "echo_server"), "--port", "0"]),
+        PeerSpec("c-io_uring", [os.path.join(cserver, "uring_echo_server"), "--port", "0"]),
+        ringwire_spec("epoll", ringwire_root, "echo", "epoll"),
+        ringwire_spec("io_uring", ringwire_root, "echo", "io_uring"),
         netty_spec("netty-epoll", ringwire_root, "echo", "epoll"),
         netty_spec("netty-io_uring", ringwire_root, "echo", "io_uring"),
+        netty_spec("netty-nio", ringwire_root, "echo", "nio"),
+        jdk_spec("jdk-nio", ringwire_root, "echo", "JdkNioServer"),
+        jdk_spec("jdk-vthreads", ringwire_root, "echo", "VirtualThreadServer"),
     ]
 
 
+def busy_poll_specs(ringwire_root):
+    """ringwire's echo in busy-poll mode: each spins CPU 0, so they run alone, one after another."""
+    return [ringwire_spec("epoll-busy", ringwire_root, "echo", "epoll", "--busy-poll"),
+            ringwire_spec("io_uring-busy", ringwire_root, "echo", "io_uring", "--busy-poll")]
+
+
+def idle_timeout_specs(ringwire_root, timeout="10m"):
+    """ringwire's echo with --idle-timeout (longer than the idle phase, so nothing is closed):
+    what the idle-timeout bookkeeping costs in memory and in CPU while the connections sit idle."""
+    return [ringwire_spec("epoll+idle-timeout", ringwire_root, "echo", "epoll", "--idle-timeout", timeout),
+            ringwire_spec("io_uring+idle-timeout", ringwire_root, "echo", "io_uring", "--idle-timeout", timeout)]
+
+
 def http_peer_specs(ringwire_root):
-    """The HTTP /plaintext peers: ringwire's two backends, then Netty's (HttpServerCodec)."""
-    ringwire = os.path.join(ringwire_root, "bin", "ringwire")
+    """The HTTP /plaintext peers: ringwire's two backends, Netty's (HttpServerCodec) three, the JDK's two."""
     return [
-        PeerSpec("epoll", [ringwire, "http", "--backend", "epoll", "--port", "0"], java=True),
-        PeerSpec("io_uring", [ringwire, "http", "--backend", "io_uring", "--port", "0"], java=True),
+        ringwire_spec("epoll", ringwire_root, "http", "epoll"),
+        ringwire_spec("io_uring", ringwire_root, "http", "io_uring"),
         netty_spec("netty-epoll", ringwire_root, "http", "epoll"),
         netty_spec("netty-io_uring", ringwire_root, "http", "io_uring"),
+        netty_spec("netty-nio", ringwire_root, "http", "nio"),
+        jdk_spec("jdk-nio", ringwire_root, "http", "JdkNioServer"),
+        jdk_spec("jdk-vthreads", ringwire_root, "http", "VirtualThreadServer"),
+    ]
+
+
+def frame_peer_specs(ringwire_root):
+    """The frame-protocol peers: ringwire's `frame` on both backends, and Netty's stock
+    LengthFieldBasedFrameDecoder + CRC32 (bench/src/.../peers/FrameHandler.java) on three."""
+    return [
+        ringwire_spec("epoll", ringwire_root, "frame", "epoll"),
+        ringwire_spec("io_uring", ringwire_root, "frame", "io_uring"),
+        netty_spec("netty-epoll", ringwire_root, "frame", "epoll"),
+        netty_spec("netty-io_uring", ringwire_root, "frame", "io_uring"),
+        netty_spec("netty-nio", ringwire_root, "frame", "nio"),
     ]
 
 
@@ -114,13 +159,15 @@ class Server:
                 self.proc.kill()
                 self.proc.wait()
         self.log.close()
+        if self.proc.stdout:
+            self.proc.stdout.close()
         return self.proc.returncode
 
 
 def start(spec, cpu, log_dir, timeout=60, tag=""):
     """Starts a peer pinned to `cpu` and waits for its ready line (at most `timeout` seconds)."""
     log_path = os.path.join(log_dir, f"server-{tag}{spec.name}.log")
-    log = open(log_path, "w")
+    log = open(log_path, "a")           # a restarted peer keeps what its predecessor said
     proc = subprocess.Popen(["taskset", "-c", str(cpu)] + spec.argv, stdout=subprocess.PIPE,
                             stderr=log, stdin=subprocess.DEVNULL)
     deadline = time.monotonic() + timeout

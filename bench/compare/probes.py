@@ -20,6 +20,31 @@ def proc_cpu_s(pid):
     return (int(fields[11]) + int(fields[12])) / CLK_TCK
 
 
+def proc_cpu_split(pid):
+    """(utime, stime) of a whole process, in seconds: the process's own work and its kernel work."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) / CLK_TCK, int(fields[12]) / CLK_TCK
+
+
+KEY_SYSCTLS = ("net.core.somaxconn", "net.core.rmem_max", "net.core.wmem_max", "net.ipv4.tcp_rmem",
+               "net.ipv4.tcp_wmem", "net.ipv4.ip_local_port_range", "net.core.busy_poll", "net.core.busy_read",
+               "net.ipv4.tcp_fastopen", "net.core.netdev_max_backlog", "net.ipv4.tcp_max_syn_backlog",
+               "fs.nr_open", "kernel.io_uring_disabled", "net.ipv4.tcp_congestion_control")
+
+
+def sysctls():
+    """The sysctls that bear on a loopback benchmark, as the machine has them (missing ones left out)."""
+    out = {}
+    for key in KEY_SYSCTLS:
+        try:
+            with open("/proc/sys/" + key.replace(".", "/")) as f:
+                out[key] = " ".join(f.read().split())
+        except OSError:
+            pass
+    return out
+
+
 def system_busy_s():
     """CPU seconds spent busy by the whole machine, all CPUs, from /proc/stat.
 
@@ -110,6 +135,8 @@ def machine(root):
             if status.startswith(kind):
                 kinds[kind] += 1
     info["vulnerabilities_summary"] = ", ".join(f"{n} {k.lower()}" for k, n in kinds.items() if n)
+    info["sysctls"] = sysctls()
+    info["nofile_limit"] = subprocess.run(["sh", "-c", "ulimit -n"], capture_output=True, text=True).stdout.strip()
     git = ["git", "-C", root]
     try:
         info["commit"] = subprocess.run(git + ["rev-parse", "--short", "HEAD"], capture_output=True,

@@ -23,6 +23,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -41,13 +42,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * A Netty 4.2 peer server for bench/compare: the same echo and HTTP {@code /plaintext} service as
- * {@code bin/ringwire echo|http}, on one event-loop thread, so that the comparison runner can set
+ * A Netty 4.2 peer server for bench/compare: the same echo, HTTP {@code /plaintext} and frame
+ * protocol service as {@code bin/ringwire echo|http|frame}, on one event-loop thread, so that the comparison runner can set
  * Netty's epoll and io_uring transports beside ringwire's backends.
  *
  * <pre>java --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
  *     -cp bench/target/benchmarks.jar io.ringwire.bench.peers.NettyServer \
- *     --mode echo|http --transport epoll|io_uring|nio [--host 127.0.0.1] [--port 0] [--threads 1]</pre>
+ *     --mode echo|http|frame --transport epoll|io_uring|nio [--host 127.0.0.1] [--port 0] [--threads 1]</pre>
  *
  * <p>The first line on stdout is the CLI contract's ready line,
  * {@code listening MODE HOST:PORT backend=netty-TRANSPORT threads=N}. SIGTERM closes the server and
@@ -73,7 +74,9 @@ public final class NettyServer {
                 default -> usage("unknown argument " + a);
             }
         }
-        if (!mode.equals("echo") && !mode.equals("http")) usage("--mode must be echo or http, not " + mode);
+        if (!mode.equals("echo") && !mode.equals("http") && !mode.equals("frame")) {
+            usage("--mode must be echo, http or frame, not " + mode);
+        }
 
         IoHandlerFactory ioFactory;
         Class<? extends ServerChannel> channelClass;
@@ -100,6 +103,7 @@ public final class NettyServer {
 
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, ioFactory);
         boolean http = mode.equals("http");
+        boolean frame = mode.equals("frame");
         try {
             ServerBootstrap b = new ServerBootstrap()
                     .group(group)
@@ -108,11 +112,16 @@ public final class NettyServer {
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     // echo: on FIN, write back what is pending, then close (as `ringwire echo` does).
-                    .childOption(ChannelOption.ALLOW_HALF_CLOSURE, !http)
+                    .childOption(ChannelOption.ALLOW_HALF_CLOSURE, !http && !frame)
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
-                            if (http) {
+                            if (frame) {
+                                // Netty's stock decoder: body_len at offset 5, 4 bytes; the crc32 (4)
+                                // follows it; the whole frame, header included, is passed on.
+                                ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(
+                                        FrameHandler.MAX_BODY + FrameHandler.HEADER, 5, 4, 4, 0), new FrameHandler());
+                            } else if (http) {
                                 ch.pipeline().addLast(new HttpServerCodec(), new PlaintextHandler());
                             } else {
                                 ch.pipeline().addLast(EchoHandler.INSTANCE);
