@@ -356,7 +356,11 @@ def parse_wrk(lines):
 
 
 def main():
-    ap = argparse.ArgumentParser(description="Compares ringwire with Netty, the plain JDK and plain C on "
+    # run.sh checks the arguments before it builds or installs anything: a typo or --help
+    # should not wait for either.
+    check_only = "--check-args" in sys.argv[1:]
+    argv = [a for a in sys.argv[1:] if a != "--check-args"]
+    ap = argparse.ArgumentParser(prog="ringwire bench", description="Compares ringwire with Netty, the plain JDK and plain C on "
                                              "loopback. See bench/README.md.")
     ap.add_argument("--quick", action="store_true", help="the smoke run: about 2 minutes, one run per scenario")
     ap.add_argument("--only", choices=("echo", "http", "frame", "idle"), action="append",
@@ -366,7 +370,9 @@ def main():
     ap.add_argument("--wait-budget", type=float, default=None,
                     help="seconds the run may spend waiting out other processes' load and redoing noisy runs")
     ap.add_argument("--out", default=os.path.join(ROOT, "bench", "results"), help="where the raw results go")
-    args = ap.parse_args()
+    args = ap.parse_args(argv)
+    if check_only:
+        return
     name = "quick" if args.quick else "full"
     profile = dict(sc.PROFILES[name])
     if args.wait_budget is not None:

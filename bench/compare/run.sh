@@ -8,6 +8,10 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
+# Arguments first: a typo or --help should not wait for builds or installs.
+python3 "$root/bench/compare/compare.py" --check-args "$@" || exit $?
+case " $* " in *" -h "* | *" --help "*) exit 0 ;; esac
+
 if [ ! -f "$root/cli/target/ringwire-cli.jar" ]; then
   echo "run.sh: ringwire is not built yet; run 'make build' (or 'make bench')" >&2
   exit 2

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
         versionProvider = Main.Version.class,
         description = "A Linux network transport for Java over epoll and io_uring.",
         subcommands = {EchoCommand.class, FrameCommand.class, HttpCommand.class, ProxyCommand.class,
-                FetchCommand.class, io.ringwire.cli.doctor.DoctorCommand.class,
+                FetchCommand.class, BenchCommand.class, io.ringwire.cli.doctor.DoctorCommand.class,
                 io.ringwire.cli.sysctl.SysctlCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_FAILURE = 1;

@@ -1,10 +1,9 @@
 package io.ringwire.cli.sysctl;
 
+import io.ringwire.cli.SourceTree;
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.CodeSource;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -57,18 +56,16 @@ public final class ProfileLocator {
         if (configured != null && !configured.isBlank()) {
             return Optional.of(Path.of(configured));
         }
-        return codeLocation().flatMap(ProfileLocator::findUpwards);
+        return SourceTree.findUpwards("sysctl", ProfileLocator::hasProfiles);
     }
 
     /** The first {@code sysctl/} with profiles in {@code start} or one of its parents. */
     static Optional<Path> findUpwards(Path start) {
-        for (Path d = start.toAbsolutePath().normalize(); d != null; d = d.getParent()) {
-            Path candidate = d.resolve("sysctl");
-            if (!names(candidate).isEmpty()) {
-                return Optional.of(candidate);
-            }
-        }
-        return Optional.empty();
+        return SourceTree.findUpwards(start, "sysctl", ProfileLocator::hasProfiles);
+    }
+
+    private static boolean hasProfiles(Path dir) {
+        return !names(dir).isEmpty();
     }
 
     /** The profile names in a directory, sorted; empty if it is not a directory. */
@@ -84,15 +81,6 @@ public final class ProfileLocator {
                     .toList();
         } catch (IOException e) {
             return List.of();
-        }
-    }
-
-    private static Optional<Path> codeLocation() {
-        try {
-            CodeSource source = ProfileLocator.class.getProtectionDomain().getCodeSource();
-            return source == null ? Optional.empty() : Optional.of(Path.of(source.getLocation().toURI()));
-        } catch (URISyntaxException | SecurityException | IllegalArgumentException e) {
-            return Optional.empty();
         }
     }
 }
