@@ -122,13 +122,18 @@ class ConnectionPoolTest {
             held.add(get(pool.acquire(A)));
         }
         held.forEach(PooledConnection::release);
-        assertEquals(3, pool.stats().idle());
+        // While all three were borrowed, a housekeeping round (every 5 ms) may have opened one
+        // more to keep minIdle: wait for such a top-up to finish, then count what is idle.
+        Poll.until("no minIdle top-up still connecting", () -> pool.stats().connecting() == 0);
+        PoolStats released = pool.stats();
+        assertTrue(released.idle() == 3 || released.idle() == 4, "idle after the releases: " + released);
+        assertEquals(released.created(), released.idle(), "every connection made is idle: " + released);
         clock.advance(Duration.ofSeconds(9));
         assertEquals(0, factory.closes.get(), "not idle long enough yet");
         clock.advance(Duration.ofSeconds(2));
         Poll.until("eviction down to minIdle", () -> pool.stats().idle() == 1);
-        assertEquals(2, factory.closes.get());
-        assertEquals(2, pool.stats().destroyed());
+        assertEquals(released.idle() - 1, factory.closes.get());
+        assertEquals(released.idle() - 1, pool.stats().destroyed());
     }
 
     @Test
