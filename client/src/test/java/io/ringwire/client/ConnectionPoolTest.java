@@ -114,6 +114,28 @@ class ConnectionPoolTest {
         assertEquals(1, factory.opens.get());
     }
 
+    /**
+     * Borrowers that release in their completion callback, as a pipelining client does: each
+     * release hands the connection to the next waiter, and that must not nest one call deeper
+     * per waiter (a PooledFrameClientTest run overflowed the stack with 2000 waiters).
+     */
+    @Test
+    void borrowersThatReleaseInTheirCallbackAreServedWithoutNesting() throws Exception {
+        factory.held = new ConcurrentLinkedQueue<>();
+        pool(PoolConfig.builder().maxPerEndpoint(1).acquireTimeout(Duration.ofSeconds(60)));
+        List<CompletableFuture<Void>> served = new ArrayList<>();
+        for (int i = 0; i < 20_000; i++) {
+            served.add(pool.acquire(A).thenAccept(PooledConnection::release));
+        }
+        Poll.until("the one connect to start", () -> !factory.held.isEmpty());
+        factory.held.poll().complete(null); // every waiter is served from inside this call
+        for (CompletableFuture<Void> f : served) {
+            get(f);
+        }
+        assertEquals(1, factory.opens.get());
+        assertEquals(1, pool.stats().idle());
+    }
+
     @Test
     void idleConnectionsPastTheTimeoutAreEvictedDownToMinIdle() throws Exception {
         pool(PoolConfig.builder().idleTimeout(Duration.ofSeconds(10)).minIdle(1).maxLifetime(Duration.ZERO));
