@@ -51,6 +51,8 @@ final class EndpointPool<T> {
     private final AtomicInteger inUse = new AtomicInteger();
     private final AtomicInteger waiting = new AtomicInteger();
     private final AtomicInteger connecting = new AtomicInteger();
+    /** Per thread: whether it is inside {@link #dispatch()}, and whether a nested call asked for another round. */
+    private final ThreadLocal<boolean[]> dispatching = ThreadLocal.withInitial(() -> new boolean[2]);
     private final AtomicLong created = new AtomicLong();
     private final AtomicLong destroyed = new AtomicLong();
     private final AtomicLong timeouts = new AtomicLong();
@@ -277,8 +279,34 @@ final class EndpointPool<T> {
 
     // ---------------------------------------------------------------- waiters and new connections
 
-    /** Hands idle connections to waiters in order, and opens connections for those still waiting. */
+    /**
+     * Hands idle connections to waiters in order, and opens connections for those still waiting.
+     *
+     * <p>A delivery completes the waiter's future, and a borrower that releases in that callback
+     * (a pipelining client does) calls back in here on the same thread: nested, that went one
+     * level deeper per waiter, and 2000 queued waiters overflowed the stack. So a dispatch asked
+     * for while this thread is already dispatching only marks that another round is due, and
+     * the outer call runs it when its deliveries return.
+     */
     void dispatch() {
+        boolean[] state = dispatching.get(); // {running on this thread, another round asked for}
+        if (state[0]) {
+            state[1] = true;
+            return;
+        }
+        state[0] = true;
+        try {
+            do {
+                state[1] = false;
+                dispatchOnce();
+            } while (state[1]);
+        } finally {
+            state[0] = false;
+            state[1] = false;
+        }
+    }
+
+    private void dispatchOnce() {
         List<Runnable> after = new ArrayList<>(2);
         lock.lock();
         try {

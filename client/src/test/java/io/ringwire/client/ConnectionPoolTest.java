@@ -114,6 +114,28 @@ class ConnectionPoolTest {
         assertEquals(1, factory.opens.get());
     }
 
+    /**
+     * Borrowers that release in their completion callback, as a pipelining client does: each
+     * release hands the connection to the next waiter, and that must not nest one call deeper
+     * per waiter (a PooledFrameClientTest run overflowed the stack with 2000 waiters).
+     */
+    @Test
+    void borrowersThatReleaseInTheirCallbackAreServedWithoutNesting() throws Exception {
+        factory.held = new ConcurrentLinkedQueue<>();
+        pool(PoolConfig.builder().maxPerEndpoint(1).acquireTimeout(Duration.ofSeconds(60)));
+        List<CompletableFuture<Void>> served = new ArrayList<>();
+        for (int i = 0; i < 20_000; i++) {
+            served.add(pool.acquire(A).thenAccept(PooledConnection::release));
+        }
+        Poll.until("the one connect to start", () -> !factory.held.isEmpty());
+        factory.held.poll().complete(null); // every waiter is served from inside this call
+        for (CompletableFuture<Void> f : served) {
+            get(f);
+        }
+        assertEquals(1, factory.opens.get());
+        assertEquals(1, pool.stats().idle());
+    }
+
     @Test
     void idleConnectionsPastTheTimeoutAreEvictedDownToMinIdle() throws Exception {
         pool(PoolConfig.builder().idleTimeout(Duration.ofSeconds(10)).minIdle(1).maxLifetime(Duration.ZERO));
@@ -122,13 +144,18 @@ class ConnectionPoolTest {
             held.add(get(pool.acquire(A)));
         }
         held.forEach(PooledConnection::release);
-        assertEquals(3, pool.stats().idle());
+        // While all three were borrowed, a housekeeping round (every 5 ms) may have opened one
+        // more to keep minIdle: wait for such a top-up to finish, then count what is idle.
+        Poll.until("no minIdle top-up still connecting", () -> pool.stats().connecting() == 0);
+        PoolStats released = pool.stats();
+        assertTrue(released.idle() == 3 || released.idle() == 4, "idle after the releases: " + released);
+        assertEquals(released.created(), released.idle(), "every connection made is idle: " + released);
         clock.advance(Duration.ofSeconds(9));
         assertEquals(0, factory.closes.get(), "not idle long enough yet");
         clock.advance(Duration.ofSeconds(2));
         Poll.until("eviction down to minIdle", () -> pool.stats().idle() == 1);
-        assertEquals(2, factory.closes.get());
-        assertEquals(2, pool.stats().destroyed());
+        assertEquals(released.idle() - 1, factory.closes.get());
+        assertEquals(released.idle() - 1, pool.stats().destroyed());
     }
 
     @Test

@@ -127,14 +127,14 @@ public abstract class AbstractServer<L extends AbstractEventLoop> implements Ser
     public final void accept(L loop, int fd, InetSocketAddress remote) {
         int now = connections.incrementAndGet();
         if (closing) {
-            release();
             Native.close(fd);
+            release();
             return;
         }
         if (!admission.admit(now, remote.getAddress(), loop.stats())) {
             rejected.incrementAndGet(); // before the close: whoever sees the close sees the count
-            release();
             Native.close(fd);
+            release();
             return;
         }
         L target = loop;
@@ -150,16 +150,16 @@ public abstract class AbstractServer<L extends AbstractEventLoop> implements Ser
         try {
             owner.execute(() -> admit(owner, fd, remote));
         } catch (RejectedExecutionException stopped) {
-            release(remote);
             Native.close(fd);
+            release(remote);
         }
     }
 
     /** Applies options, registers the connection with {@code loop} and opens it. That loop's thread. */
     private void admit(L loop, int fd, InetSocketAddress remote) {
         if (closing) {
-            release(remote);
             Native.close(fd);
+            release(remote);
             return;
         }
         AbstractConnection c;
@@ -167,8 +167,8 @@ public abstract class AbstractServer<L extends AbstractEventLoop> implements Ser
             Sockets.applyOptions(fd, config.connectionConfig().options(), remote);
             c = register(loop, fd, handlers.get(), remote);
         } catch (IOException | RuntimeException e) {
-            release(remote);
             Native.close(fd);
+            release(remote);
             try {
                 LOG.log(System.Logger.Level.WARNING, "refused a connection from " + remote + ": " + e.getMessage());
             } catch (Throwable ignored) {
@@ -184,7 +184,11 @@ public abstract class AbstractServer<L extends AbstractEventLoop> implements Ser
         release(remote);
     }
 
-    /** Releases an admitted connection's places: its per-IP count, then the global one. */
+    /**
+     * Releases an admitted connection's places: its per-IP count, then the global one. Only once
+     * its descriptor is closed: whoever sees {@link #connectionCount()} drop (a shutdown, a test
+     * counting descriptors) must find the descriptor gone.
+     */
     private void release(InetSocketAddress remote) {
         admission.release(remote.getAddress());
         release();

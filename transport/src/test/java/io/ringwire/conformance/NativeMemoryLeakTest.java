@@ -26,17 +26,34 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(60)
 class NativeMemoryLeakTest {
+    /** A leak grows the counts on every run; the JVM's own growth stops well before this many. */
+    private static final int MAX_RUNS = 6;
 
+    /**
+     * The process's mappings also change with the JVM's own threads (a virtual-thread carrier, a
+     * JIT compiler thread started on demand: a stack and its guard page each), whose number
+     * depends on the machine's load and on which tests ran before. So one run with equal counts
+     * before and after passes; a leak differs on every run, and fails after {@link #MAX_RUNS}.
+     */
     @ConformanceTest
     void shutdownReleasesDirectBuffersAndMappings(TransportUnderTest transport) throws Exception {
         runOnce(transport); // warm-up: JDK-internal direct buffers and classes settle first
         long directBefore = directMemoryUsed();
         long mappingsBefore = mappings();
-
-        runOnce(transport);
-
-        assertEquals(directBefore, directMemoryUsed(), "direct memory after a group's whole life");
-        assertEquals(mappingsBefore, mappings(), "memory mappings after a group's whole life");
+        for (int run = 1; ; run++) {
+            runOnce(transport);
+            long direct = directMemoryUsed();
+            long mappings = mappings();
+            if (direct == directBefore && mappings == mappingsBefore) {
+                return;
+            }
+            if (run == MAX_RUNS) {
+                assertEquals(directBefore, direct, "direct memory after a group's whole life, " + run + " runs in a row");
+                assertEquals(mappingsBefore, mappings, "memory mappings after a group's whole life, " + run + " runs in a row");
+            }
+            directBefore = direct;
+            mappingsBefore = mappings;
+        }
     }
 
     /** Two loops, 20 connections echoing enough to queue outbound chunks, then shutdown. */

@@ -16,6 +16,7 @@ import io.ringwire.testutil.RecordingHandler;
 import io.ringwire.testutil.RecordingServer;
 import io.ringwire.testutil.TransportUnderTest;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -123,16 +124,33 @@ class SpliceProxyLimitsTest {
         }
     }
 
-    /** Whether the socket local:{@code localPort} remote:{@code remotePort} has its keepalive timer armed. */
-    private static boolean keepaliveTimer(int localPort, int remotePort) throws IOException {
+    /**
+     * Whether the socket local:{@code localPort} remote:{@code remotePort} has its keepalive timer
+     * armed. Until the peer's ACK of the echo is processed, the socket shows its retransmit timer
+     * (1) instead, so this waits for nothing to be unacknowledged (tx_queue 0) first.
+     */
+    private static boolean keepaliveTimer(int localPort, int remotePort) {
+        String[][] entry = new String[1][];
+        Await.until("the echo on :" + localPort + " to be acknowledged", () -> {
+            entry[0] = tcpEntry(localPort, remotePort);
+            return entry[0][4].startsWith("00000000:");
+        });
+        return entry[0][5].startsWith("02:");
+    }
+
+    /** The fields of the /proc/net/tcp line: sl local_address rem_address st tx_queue:rx_queue tr:tm->when ... */
+    private static String[] tcpEntry(int localPort, int remotePort) {
         String local = String.format(":%04X", localPort);
         String remote = String.format(":%04X", remotePort);
-        for (String line : Files.readAllLines(Path.of("/proc/net/tcp"))) {
-            String[] f = line.trim().split("\\s+");
-            // sl local_address rem_address st tx_queue:rx_queue tr:tm->when ...
-            if (f.length > 5 && f[1].endsWith(local) && f[2].endsWith(remote)) {
-                return f[5].startsWith("02:");
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/net/tcp"))) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length > 5 && f[1].endsWith(local) && f[2].endsWith(remote)) {
+                    return f;
+                }
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         throw new AssertionError("no socket " + local + " -> " + remote + " in /proc/net/tcp");
     }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ringwire.Connection;
+import io.ringwire.ConnectionHandler;
 import io.ringwire.EventLoopGroup;
 import io.ringwire.Server;
 import io.ringwire.ServerConfig;
@@ -30,6 +32,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import org.agrona.DirectBuffer;
 import org.junit.jupiter.api.Timeout;
 
 /** {@link SpliceProxy} in front of ringwire servers: integrity, half-close, backpressure, aborts and leaks. */
@@ -150,7 +153,19 @@ class SpliceProxyTest {
 
     @ConformanceTest
     void aSlowReaderHoldsTheWriterBackAndGetsEverythingOnceItReads(TransportUnderTest transport) throws Exception {
-        RecordingServer recorded = new RecordingServer(null, false);
+        // Paused in onOpen, on the loop, before any read: a pause asked for from the test thread
+        // lands a moment later, after the proxy may already have delivered the first bytes.
+        ConnectionHandler pausedFromTheStart = new ConnectionHandler() {
+            @Override
+            public void onOpen(Connection c) {
+                c.setAutoRead(false);
+            }
+
+            @Override
+            public void onData(Connection c, DirectBuffer data, int offset, int length) {
+            }
+        };
+        RecordingServer recorded = new RecordingServer(() -> pausedFromTheStart, false);
         int total = 128 << 20;
         try (EventLoopGroup backendGroup = transport.newGroup(1);
              EventLoopGroup proxyGroup = transport.newGroup(1);
@@ -160,7 +175,6 @@ class SpliceProxyTest {
                     SpliceProxy.Config.defaults().withPipeSize(256 * 1024));
                  Socket s = Peers.connect(proxy.localAddress())) {
                 RecordingHandler h = recorded.next();
-                h.connection().setAutoRead(false);
                 AtomicLong written = new AtomicLong();
                 Future<?> writer = threads.submit(() -> {
                     OutputStream out = s.getOutputStream();

@@ -11,9 +11,21 @@ import java.util.stream.Stream;
 /**
  * This process's open descriptors, read from /proc/self/fd. The directory stream used to list
  * them is itself a descriptor; it is left out, so two snapshots compare cleanly.
+ *
+ * <p>The JDK opens some descriptors once, on first use, and keeps them for the life of the JVM:
+ * the socket pair NIO uses to close a socket another thread is blocked on, the virtual-thread
+ * I/O pollers' epoll sets, /dev/random and /dev/urandom for SecureRandom (which temporary file
+ * names use). Whether a test's baseline already holds them would depend on which test ran
+ * first, and surefire's order follows the file system's. So the first snapshot makes them all.
  */
 public final class Fds {
     private static final Path PROC_FD = Path.of("/proc/self/fd");
+    /** What the listing's own descriptor resolves to while it is open. */
+    private static final String LISTING = "/proc/" + ProcessHandle.current().pid() + "/fd";
+
+    static {
+        JdkDescriptors.open();
+    }
 
     private Fds() {
     }
@@ -24,9 +36,13 @@ public final class Fds {
         try (Stream<Path> entries = Files.list(PROC_FD)) {
             entries.forEach(p -> {
                 try {
-                    fds.put(Integer.parseInt(p.getFileName().toString()), Files.readSymbolicLink(p).toString());
+                    String target = Files.readSymbolicLink(p).toString();
+                    // The listing itself: its number moves with whatever else is open.
+                    if (!target.equals(LISTING)) {
+                        fds.put(Integer.parseInt(p.getFileName().toString()), target);
+                    }
                 } catch (IOException e) {
-                    // The listing's own descriptor is gone by the time it is resolved: skip it.
+                    // Closed between the listing and its resolution: not open any more.
                 }
             });
         } catch (IOException e) {

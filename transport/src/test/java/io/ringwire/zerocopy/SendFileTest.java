@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ringwire.Connection;
@@ -37,6 +38,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.agrona.DirectBuffer;
 import org.junit.jupiter.api.Timeout;
@@ -244,10 +246,11 @@ class SendFileTest {
     @SuppressWarnings("try")
     void aPeerThatAbortsMidTransferLeavesNothingBehind(TransportUnderTest transport) throws Exception {
         Path file = Files2.streamFile(dir, "f", 64 << 20);
-        CompletableFuture<CompletableFuture<Long>> sent = new CompletableFuture<>();
+        // One entry per connection: the warm-up's send fails too, and must not stand in for the test's.
+        LinkedBlockingQueue<CompletableFuture<Long>> sends = new LinkedBlockingQueue<>();
         Serving serving = new Serving(c -> {
             c.write(ascii("x"), 0, 1);
-            sent.complete(c.sendFile(file));
+            sends.add(c.sendFile(file));
             c.sendFile(file, 0, 100); // a second region, queued behind: failed and closed as well
             c.flush();
         });
@@ -258,13 +261,16 @@ class SendFileTest {
             first.close();
             warm.close();
             Await.until("the warm-up connection to go", () -> server.connectionCount() == 0);
+            Await.failure(sends.take(), "the warm-up's send to fail");
             Map<Integer, String> baseline = Fds.snapshot();
 
             Socket s = Peers.connect(server.localAddress(), 64 * 1024);
             Peers.readExactly(s, 4096);
             s.setSoLinger(true, 0);
             s.close(); // a reset, with most of the file still unsent
-            Throwable failure = Await.failure(Await.get(sent, "the send to start"), "the send to fail");
+            CompletableFuture<Long> sent = sends.poll(Await.DEFAULT.toMillis(), TimeUnit.MILLISECONDS);
+            assertNotNull(sent, "the aborted connection's send started");
+            Throwable failure = Await.failure(sent, "the send to fail");
             assertTrue(failure instanceof IOException, failure.toString());
             Await.until("the server to let go of the connection", () -> server.connectionCount() == 0);
             Fds.awaitSame("after the peer aborted a file send", baseline);
