@@ -270,6 +270,8 @@ class Runner:
 
     def busy_poll(self, specs, scenarios):
         """Each busy-poll peer alone (it spins CPU 0), for the ping-pong scenario."""
+        if not scenarios:
+            return
         for spec in specs:
             self.start([spec], "echo-")
             if self.servers:
@@ -315,11 +317,12 @@ class Runner:
             rec["threads"] = probes.thread_count(server.pid)
             rec["kib_per_conn"] = round((rec["rss_after_kib"] - before) / conns, 2)
             if self.p["idle_secs"]:
-                u0, s0 = probes.proc_cpu_split(server.pid)
+                u0, s0, w0 = *probes.proc_cpu_split(server.pid), probes.wakeups(server.pid)
                 time.sleep(self.p["idle_secs"])
-                u1, s1 = probes.proc_cpu_split(server.pid)
+                u1, s1, w1 = *probes.proc_cpu_split(server.pid), probes.wakeups(server.pid)
                 rec.update(idle_cpu=round((u1 - u0 + s1 - s0) / self.p["idle_secs"], 4),
-                           idle_user_s=round(u1 - u0, 3), idle_sys_s=round(s1 - s0, 3))
+                           idle_user_s=round(u1 - u0, 3), idle_sys_s=round(s1 - s0, 3),
+                           idle_wakeups_per_s=round((w1 - w0) / self.p["idle_secs"], 1))
         try:
             out, err = proc.communicate(timeout=120)      # closing stdin ends the hold
         except subprocess.TimeoutExpired:
@@ -332,6 +335,33 @@ class Runner:
             log(f"  {server.spec.name}: idle run failed: {err.strip()[-300:]}")
         time.sleep(2.0 if conns > 20000 else 1.0)   # the closes, before the next one
         return rec
+
+
+def write_report(info, scenarios, records, rates, out_dir, raw_path=None):
+    """Summary, goals, charts and table.md of a run's records (and its raw JSON, if raw_path)."""
+    summary = report.summarize(scenarios, records, rates)
+    goals = report.goals(summary)
+    if raw_path:
+        with open(raw_path, "w") as f:
+            json.dump({"machine": info, "summary": summary, "goals": goals, "runs": records}, f, indent=1)
+    with open(os.path.join(out_dir, "summary.json"), "w") as f:
+        json.dump({"machine": info, "summary": summary, "goals": goals}, f, indent=2)
+    chart_files = charts.render(summary, out_dir, log)
+    table = report.markdown(info, summary, goals, chart_files, NOISE_LIMIT)
+    with open(os.path.join(out_dir, "table.md"), "w") as f:
+        f.write(table)
+    print(table)
+
+
+def report_again(raw_path, out_dir):
+    """The report of an earlier run, from its raw JSON: its scenarios, in this version's order."""
+    with open(raw_path) as f:
+        raw = json.load(f)
+    ran = {r.get("scenario") for r in raw["runs"]}
+    scenarios = [s for s in sc.ECHO + sc.HTTP + sc.FRAME if s.key in ran]
+    os.makedirs(out_dir, exist_ok=True)
+    write_report(raw["machine"], scenarios, raw["runs"], raw["machine"].get("rates", {}), out_dir)
+    return 0
 
 
 def parse_wrk(lines):
@@ -365,21 +395,36 @@ def main():
     ap.add_argument("--quick", action="store_true", help="the smoke run: about 2 minutes, one run per scenario")
     ap.add_argument("--only", choices=("echo", "http", "frame", "idle"), action="append",
                     help="run only these suites (repeatable)")
+    ap.add_argument("--scenarios", type=lambda v: [k for k in v.split(",") if k], default=None,
+                    metavar="KEY[,KEY...]", help="run only these scenarios of the chosen suites (keys as in "
+                    "the report, e.g. rate-fixed-100,rate-fixed-1000); the idle phase runs only with --only idle")
     ap.add_argument("--rate", type=int, default=120000, help="the fixed rate in req/s (default 120000)")
     ap.add_argument("--runs", type=int, default=None, help="interleaved rounds per scenario (full: 3)")
     ap.add_argument("--wait-budget", type=float, default=None,
                     help="seconds the run may spend waiting out other processes' load and redoing noisy runs")
     ap.add_argument("--out", default=os.path.join(ROOT, "bench", "results"), help="where the raw results go")
+    ap.add_argument("--report-from", metavar="RAW.json", help="run nothing: write the report (table.md, charts) of "
+                    "an earlier run again from its raw data, into --out, with this version's report and goals")
     args = ap.parse_args(argv)
+    unknown = sorted(set(args.scenarios or ()) - {s.key for s in sc.ECHO + sc.HTTP + sc.FRAME})
+    if unknown:
+        ap.error(f"--scenarios: unknown scenario {', '.join(unknown)} (known: "
+                 f"{', '.join(s.key for s in sc.ECHO + sc.HTTP + sc.FRAME)})")
     if check_only:
         return
+    if args.report_from:
+        return report_again(args.report_from, args.out)
     name = "quick" if args.quick else "full"
     profile = dict(sc.PROFILES[name])
     if args.wait_budget is not None:
         profile["retry_budget"] = args.wait_budget
     if args.runs:
         profile["runs"] = args.runs
-    only = set(args.only or ("echo", "http", "frame", "idle"))
+    # --scenarios without --only picks its suites from the keys, and leaves the idle phase out.
+    only = set(args.only or ("echo", "http", "frame") if args.scenarios else args.only or ("echo", "http", "frame", "idle"))
+    keys = args.scenarios
+    if keys and any(s.key in keys and isinstance(s.rate, tuple) for s in sc.ECHO) and sc.PEAK_KEY not in keys:
+        keys = keys + [sc.PEAK_KEY]     # a share of the peak needs the peak measured in the same run
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     host = socket.gethostname().split(".")[0]
     out_dir = os.path.join(args.out, f"{stamp}-{host}-{name}")
@@ -388,10 +433,10 @@ def main():
     # The servers start from a copy of the build, so a rebuild during the run changes nothing.
     snap = os.path.join(out_dir, "snapshot")
     cli_sha = peers.snapshot(ROOT, snap)
-    echo = sc.selected(sc.ECHO, args.quick) if "echo" in only else []
-    busy = sc.selected(sc.BUSY, args.quick) if "echo" in only else []
-    http = sc.selected(sc.HTTP, args.quick) if "http" in only else []
-    frame = sc.selected(sc.FRAME, args.quick) if "frame" in only else []
+    echo = sc.selected(sc.ECHO, args.quick, keys) if "echo" in only else []
+    busy = sc.selected(sc.BUSY, args.quick, keys) if "echo" in only else []
+    http = sc.selected(sc.HTTP, args.quick, keys) if "http" in only else []
+    frame = sc.selected(sc.FRAME, args.quick, keys) if "frame" in only else []
     idle_counts = profile["idle_conns"] if "idle" in only else ()
     echo_specs = peers.peer_specs(ROOT, snap)
     idle_specs = echo_specs + peers.idle_timeout_specs(snap)
@@ -424,19 +469,8 @@ def main():
                 rejected_peers=runner.rejected, rates=runner.rates)
 
     all_scenarios = echo + http + frame
-    summary = report.summarize(all_scenarios, runner.records, runner.rates)
-    goals = report.goals(summary)
-    result = {"machine": info, "summary": summary, "goals": goals, "runs": runner.records}
     raw_path = os.path.join(args.out, f"{stamp}-{host}.json")
-    with open(raw_path, "w") as f:
-        json.dump(result, f, indent=1)
-    with open(os.path.join(out_dir, "summary.json"), "w") as f:
-        json.dump({"machine": info, "summary": summary, "goals": goals}, f, indent=2)
-    chart_files = charts.render(summary, out_dir, log)
-    table = report.markdown(info, summary, goals, chart_files, NOISE_LIMIT)
-    with open(os.path.join(out_dir, "table.md"), "w") as f:
-        f.write(table)
-    print(table)
+    write_report(info, all_scenarios, runner.records, runner.rates, out_dir, raw_path)
     log(f"done in {info['duration_s']} s; raw data {raw_path}; table and charts in {out_dir}")
     failed = [r for r in runner.records if r.get("exit") not in (0, None) and not r.get("discarded")]
     return 1 if failed or runner.rejected else 0

@@ -75,6 +75,22 @@ def thread_count(pid):
     return len(os.listdir(f"/proc/{pid}/task"))
 
 
+def wakeups(pid):
+    """Context switches of every thread of a process so far (voluntary + involuntary): each
+    voluntary one is a sleep that ended in a wake-up, so the difference over a window counts
+    how often the process woke, which CPU ticks of 10 ms are too coarse to show."""
+    total = 0
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/status") as f:
+                for line in f:
+                    if line.startswith(("voluntary_ctxt_switches:", "nonvoluntary_ctxt_switches:")):
+                        total += int(line.split()[1])
+        except FileNotFoundError:
+            pass        # a thread that ended between the listing and the read
+    return total
+
+
 class Strace:
     """`strace -c -f -p PID` attached around a piece of work; counts only.
 

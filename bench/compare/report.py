@@ -55,7 +55,7 @@ def summarize(scenarios, records, rates):
         if r.get("kind") == "idle":
             out["idle"].setdefault(str(r["conns"]), {})[r["peer"]] = {
                 k: r.get(k) for k in ("rss_before_kib", "rss_after_kib", "kib_per_conn", "threads", "idle_cpu",
-                                      "idle_user_s", "idle_sys_s", "exit")}
+                                      "idle_user_s", "idle_sys_s", "idle_wakeups_per_s", "exit")}
     return out
 
 
@@ -72,30 +72,39 @@ def goals(summary):
     """The goals of the issue, each with the measured ratio and whether it was met."""
     rows = []
 
-    def add(goal, where, value, target, met):
+    def add(goal, where, value, target, met, field=None):
+        """`field`: for a goal that compares ringwire with Netty on one measure, the measure, so that
+        the plain C server of the same backend is held to the same target. Where C misses it too,
+        the goal asks for less than the kernel path itself costs on this machine."""
         key, _, rest = where.partition(" ")
         names = [rest.split()[0]] + [SAME_BACKEND.get(rest.split()[0], ("",))[0]] if rest else []
         lags = [_get(summary, key, n, "send_lag_p99_us") or 0 for n in names]
         verdict = "n/a" if value is None else ("met" if met(value) else "missed")
+        netty, c = SAME_BACKEND.get(names[0] if names else "", (None, None))
+        c_value = _ratio(_get(summary, key, c, field), _get(summary, key, netty, field)) if field and c else None
+        if verdict == "missed" and c_value is not None and not met(c_value):
+            verdict = "missed; plain C misses it too"
         if value is not None and max(lags, default=0) > MAX_SEND_LAG_US:
             verdict = f"unsound ({verdict}; load generator {max(lags) / 1000:.1f} ms behind schedule)"
-        rows.append({"goal": goal, "where": where, "value": value, "target": target, "verdict": verdict})
+        rows.append({"goal": goal, "where": where, "value": value, "c_value": c_value, "target": target,
+                     "verdict": verdict})
 
     for key in ("rate-fixed-100", "rate-fixed-1000"):
         for rw, (netty, c) in SAME_BACKEND.items():
             add("CPU/req, user time vs Netty", f"{key} {rw}",
                 _ratio(_get(summary, key, rw, "srv_user_us_per_req"), _get(summary, key, netty, "srv_user_us_per_req")),
-                "<= 0.70", lambda v: v <= 0.70)
+                "<= 0.70", lambda v: v <= 0.70, "srv_user_us_per_req")
             add("CPU/req, total vs Netty", f"{key} {rw}",
                 _ratio(_get(summary, key, rw, "srv_cpu_us_per_req"), _get(summary, key, netty, "srv_cpu_us_per_req")),
-                "<= 0.90", lambda v: v <= 0.90)
+                "<= 0.90", lambda v: v <= 0.90, "srv_cpu_us_per_req")
             add("CPU/req, total vs plain C", f"{key} {rw} vs {c}",
                 _ratio(_get(summary, key, rw, "srv_cpu_us_per_req"), _get(summary, key, c, "srv_cpu_us_per_req")),
                 "<= 1.15", lambda v: v <= 1.15)
     for key in ("echo-100", "echo-1000", "echo4k-100", "bulk-4", "frame-pipe16"):
         for rw, (netty, _) in SAME_BACKEND.items():
             add("throughput vs Netty", f"{key} {rw}",
-                _ratio(_get(summary, key, rw, "rps"), _get(summary, key, netty, "rps")), ">= 1.00", lambda v: v >= 1.0)
+                _ratio(_get(summary, key, rw, "rps"), _get(summary, key, netty, "rps")), ">= 1.00", lambda v: v >= 1.0,
+                "rps")
     for rw, (netty, _) in SAME_BACKEND.items():
         add("HTTP pipelined 16, throughput vs Netty", f"http-pipe16 {rw}",
             _ratio(_get(summary, "http-pipe16", rw, "rps"), _get(summary, "http-pipe16", netty, "rps")),
@@ -110,11 +119,11 @@ def goals(summary):
         for rw, (netty, _) in SAME_BACKEND.items():
             add("p99 at a fixed rate vs Netty", f"{key} {rw}",
                 _ratio(_get(summary, key, rw, "p99_us"), _get(summary, key, netty, "p99_us")), "<= 1.00",
-                lambda v: v <= 1.0)
+                lambda v: v <= 1.0, "p99_us")
     for rw, (netty, _) in SAME_BACKEND.items():
         add("ping-pong round trip (p50) vs Netty", f"echo-1 {rw}",
             _ratio(_get(summary, "echo-1", rw, "p50_us"), _get(summary, "echo-1", netty, "p50_us")), "<= 1.00",
-            lambda v: v <= 1.0)
+            lambda v: v <= 1.0, "p50_us")
         for key in ("echo-1", "echo-1-spin"):
             add("ping-pong, busy-poll vs Netty default", f"{key} {rw}-busy",
                 _ratio(_get(summary, key, f"{rw}-busy", "p50_us"), _get(summary, key, netty, "p50_us")),
@@ -165,11 +174,14 @@ def markdown(info, s, goal_rows, chart_files, noise_limit):
                   + "; ".join(f"{k}: {v}" for k, v in info["rejected_peers"].items()), ""]
     if goal_rows:
         lines += ["### The issue's goals, checked against this run", "",
-                  "| goal | where | ratio | target | verdict |", "|---|---|---:|---|---|"]
-        lines += [f"| {g['goal']} | {g['where']} | {_fmt(g['value'], 2)} | {g['target']} | {g['verdict']} |"
-                  for g in goal_rows if g["verdict"] != "n/a"]
+                  "plain C's ratio: the C server of the same backend against the same Netty peer, on the same "
+                  "measure; where it misses the target too, the goal asks for less than the kernel path itself "
+                  "costs here.", "",
+                  "| goal | where | ratio | plain C's ratio | target | verdict |", "|---|---|---:|---:|---|---|"]
+        lines += [f"| {g['goal']} | {g['where']} | {_fmt(g['value'], 2)} | {_fmt(g.get('c_value'), 2)} | "
+                  f"{g['target']} | {g['verdict']} |" for g in goal_rows if g["verdict"] != "n/a"]
         met = sum(g["verdict"] == "met" for g in goal_rows)
-        missed = sum(g["verdict"] == "missed" for g in goal_rows)
+        missed = sum(g["verdict"].startswith("missed") for g in goal_rows)
         unsound = sum(g["verdict"].startswith("unsound") for g in goal_rows)
         lines += ["", f"{met} met, {missed} missed, {unsound} unsound (the open-loop load generator fell more than "
                       f"{MAX_SEND_LAG_US} µs behind its schedule at p99, so the server never saw the rate), "
@@ -207,13 +219,13 @@ def markdown(info, s, goal_rows, chart_files, noise_limit):
     for conns, peers in s["idle"].items():
         lines += [f"### {int(conns):,} idle connections: memory, and CPU while idle", "",
                   "| server | RSS before MiB | RSS after MiB | KiB per conn | x netty-epoll | idle CPU (share of one) "
-                  "| threads |", "|---|---:|---:|---:|---:|---:|---:|"]
+                  "| wake-ups/s | threads |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
         base = peers.get(BASE, {}).get("kib_per_conn")
         for n, v in peers.items():
             mib = lambda k: _fmt(v[k] / 1024, 1) if v.get(k) is not None else "n/a"
             lines.append(f"| {n} | {mib('rss_before_kib')} | {mib('rss_after_kib')} | {_fmt(v['kib_per_conn'], 2)} | "
                          f"{_fmt(_ratio(v['kib_per_conn'], base), 2) if base and base > 0 else 'n/a'} | "
-                         f"{_idle_cpu(v, idle_secs)} | {_fmt(v['threads'])} |")
+                         f"{_idle_cpu(v, idle_secs)} | {_fmt(v.get('idle_wakeups_per_s'), 1)} | {_fmt(v['threads'])} |")
         lines.append("")
     for title, path in chart_files:
         lines += [f"![{title}]({path})", ""]

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# bench/compare/run.sh [--quick] [--only echo|http|frame|idle]... [--rate R] [--runs N] [--wait-budget S]:
+# bench/compare/run.sh [--quick] [--only echo|http|frame|idle]... [--scenarios KEY,...] [--rate R] [--runs N]
+#   [--wait-budget S] [--report-from RAW.json --out DIR]:
 # compares ringwire with Netty 4.2, the plain JDK and plain C servers side by side on loopback (echo,
 # HTTP /plaintext, the frame protocol, idle connections), prints a Markdown report, and writes the raw
 # data to bench/results/DATE-HOST.json and the tables and PNG charts to bench/results/DATE-HOST-PROFILE/.
@@ -11,6 +12,8 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 # Arguments first: a typo or --help should not wait for builds or installs.
 python3 "$root/bench/compare/compare.py" --check-args "$@" || exit $?
 case " $* " in *" -h "* | *" --help "*) exit 0 ;; esac
+# Writing the report of an earlier run again needs nothing built and nothing started.
+case " $* " in *" --report-from "*) exec python3 "$root/bench/compare/compare.py" "$@" ;; esac
 
 if [ ! -f "$root/cli/target/ringwire-cli.jar" ]; then
   echo "run.sh: ringwire is not built yet; run 'make build' (or 'make bench')" >&2

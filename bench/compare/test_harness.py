@@ -94,6 +94,30 @@ class CServersTest(unittest.TestCase):
             self.assertTrue(proc.stderr.strip(), args)
 
 
+class ArgumentsAndProbesTest(unittest.TestCase):
+    def test_an_unknown_scenario_is_refused_before_anything_runs(self):
+        proc = subprocess.run([sys.executable, os.path.join(ROOT, "bench", "compare", "compare.py"), "--check-args",
+                               "--scenarios", "echo-100,echo-7"], capture_output=True, text=True, timeout=30)
+        self.assertEqual(proc.returncode, 2)
+        self.assertIn("unknown scenario echo-7", proc.stderr)
+        ok = subprocess.run([sys.executable, os.path.join(ROOT, "bench", "compare", "compare.py"), "--check-args",
+                             "--scenarios", "rate-fixed-100"], capture_output=True, text=True, timeout=30)
+        self.assertEqual(ok.returncode, 0, ok.stderr)
+
+    def test_wakeups_count_a_process_that_sleeps_and_wakes(self):
+        import probes
+        # It sleeps 20 times, says so, then waits for stdin to close: each sleep ends in a wake-up.
+        sleeper = subprocess.Popen([sys.executable, "-c", "import sys, time\nfor _ in range(20): time.sleep(0.002)\n"
+                                    "print('slept', flush=True)\nsys.stdin.read()"],
+                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        try:
+            self.assertEqual(sleeper.stdout.readline().strip(), "slept")
+            self.assertGreaterEqual(probes.wakeups(sleeper.pid), 20)
+        finally:
+            sleeper.stdin.close()
+            sleeper.wait(timeout=10)
+
+
 class ReviveTest(unittest.TestCase):
     def test_a_peer_that_dies_is_started_again_and_measured(self):
         import tempfile
@@ -139,6 +163,16 @@ class GoalsTest(unittest.TestCase):
         summary["scenarios"][0]["peers"]["netty-epoll"]["send_lag_p99_us"] = 5000
         verdicts = self.verdicts(summary)
         self.assertTrue(all(v.startswith("unsound (met;") for v in verdicts.values()), verdicts)
+
+    def test_a_goal_that_plain_c_misses_too_says_so(self):
+        summary = self.summary(user=0.8, total=9.5, c_total=9.8)
+        rows = {g["goal"]: g for g in report.goals(summary) if g["where"] == "rate-fixed-100 epoll"}
+        total = rows["CPU/req, total vs Netty"]
+        self.assertEqual(total["c_value"], 0.98)
+        self.assertEqual(total["verdict"], "missed; plain C misses it too")
+        user = rows["CPU/req, user time vs Netty"]
+        self.assertEqual(user["c_value"], 0.1)      # C's user time is far below the target
+        self.assertEqual(user["verdict"], "missed")
 
     def test_unmeasured_goals_are_not_verdicts(self):
         rows = report.goals({"scenarios": [], "idle": {}})
