@@ -37,21 +37,30 @@ public final class TimerWheel {
     static final int FAR_SLOTS = 64;
     private static final int FAR_BASE = SLOTS;
     private static final int OVERFLOW = SLOTS + FAR_SLOTS;
+    /**
+     * Timers that a running timer scheduled for a time already due; they join the current tick
+     * when {@link #expire} returns. Filed in the wheel instead, a timer due before the tick being
+     * walked would land in a slot the walk has passed, and wait a whole revolution.
+     */
+    private static final int DEFERRED = OVERFLOW + 1;
     /** Revolutions between passes over the overflow list; less than FAR_SLOTS, so none is missed. */
     private static final int OVERFLOW_PERIOD = 32;
     /** The wheel scans at most this many timers of the first slot for its exact minimum. */
     private static final int EXACT_SCAN_LIMIT = 64;
 
     private final long origin;
-    private final WheelTimer[] heads = new WheelTimer[OVERFLOW + 1];
-    private final WheelTimer[] tails = new WheelTimer[OVERFLOW + 1];
+    private final WheelTimer[] heads = new WheelTimer[DEFERRED + 1];
+    private final WheelTimer[] tails = new WheelTimer[DEFERRED + 1];
     private final long[] occupied = new long[SLOTS / 64];
     /** Every tick before this one has been run; timers due earlier are filed here. */
     private long processedTick;
     private int wheelCount;
     private int farCount;
     private int overflowCount;
-    private long pass;
+    private int deferredCount;
+    /** Inside {@link #expire}: the {@code now} it was called with, for {@link #schedule}. */
+    private boolean expiring;
+    private long expiringNow;
     /** The node an expiry pass visits next; a cancel of that very node moves it on. */
     private WheelTimer cursor;
 
@@ -70,19 +79,25 @@ public final class TimerWheel {
 
     /** Timers pending, in the wheel and beyond it. */
     public int size() {
-        return wheelCount + farCount + overflowCount;
+        return wheelCount + farCount + overflowCount + deferredCount;
     }
 
     /**
      * Schedules {@code t} to run at {@code deadlineNanos}, moving it if it is already scheduled.
-     * O(1), allocation-free. A deadline in the past runs at the next {@link #expire}.
+     * O(1), allocation-free. A deadline in the past runs at the next {@link #expire}, also when
+     * a running timer schedules it.
      */
     public void schedule(WheelTimer t, long deadlineNanos) {
         if (t.slot >= 0) {
             unlink(t);
         }
         t.deadline = deadlineNanos;
-        link(t);
+        if (expiring && deadlineNanos - expiringNow <= 0) {
+            append(t, DEFERRED);
+            deferredCount++;
+        } else {
+            link(t);
+        }
     }
 
     /** Takes {@code t} out of the wheel; a no-op if it is not scheduled. O(1). */
@@ -109,8 +124,11 @@ public final class TimerWheel {
             wheelCount++;
             occupied[slot >>> 6] |= 1L << slot;
         }
+        append(t, slot);
+    }
+
+    private void append(WheelTimer t, int slot) {
         t.slot = slot;
-        t.linkedInPass = pass;
         t.next = null;
         WheelTimer tail = tails[slot];
         t.prev = tail;
@@ -140,7 +158,9 @@ public final class TimerWheel {
         t.prev = null;
         t.next = null;
         t.slot = -1;
-        if (slot == OVERFLOW) {
+        if (slot == DEFERRED) {
+            deferredCount--;
+        } else if (slot == OVERFLOW) {
             overflowCount--;
         } else if (slot >= FAR_BASE) {
             farCount--;
@@ -155,10 +175,22 @@ public final class TimerWheel {
     /**
      * Runs every timer due at {@code now}, in order; returns how many ran. A timer's exception
      * goes to {@code onError} and the others still run. A timer scheduled by a running timer for
-     * a time already past runs at the next call, not in this one, so a timer that keeps
-     * rescheduling itself cannot hold the loop.
+     * a time already past (at or before {@code now}) runs at the next call, not in this one, so a
+     * timer that keeps rescheduling itself cannot hold the loop, however many ticks this call
+     * catches up on.
      */
     public int expire(long now, Consumer<Throwable> onError) {
+        expiring = true;
+        expiringNow = now;
+        try {
+            return expireTicks(now, onError);
+        } finally {
+            expiring = false;
+            fileDeferred();
+        }
+    }
+
+    private int expireTicks(long now, Consumer<Throwable> onError) {
         // A "now" older than the last one (a cached clock) still runs what is due in the current tick.
         long nowTick = Math.max(tickOf(now), processedTick);
         int ran = 0;
@@ -184,12 +216,12 @@ public final class TimerWheel {
         if (heads[slot] == null) {
             return 0;
         }
-        long thisPass = ++pass;
         int ran = 0;
         WheelTimer t = heads[slot];
         while (t != null) {
             cursor = t.next;
-            if (t.linkedInPass != thisPass && t.deadline - now <= 0) {
+            // A timer rescheduled from here waits in DEFERRED, so this walk never meets it again.
+            if (t.deadline - now <= 0) {
                 unlink(t);
                 try {
                     t.fire();
@@ -202,6 +234,22 @@ public final class TimerWheel {
         }
         cursor = null;
         return ran;
+    }
+
+    /** Due timers scheduled during the expiry that just ended join the current tick, in order. */
+    private void fileDeferred() {
+        WheelTimer t = heads[DEFERRED];
+        heads[DEFERRED] = null;
+        tails[DEFERRED] = null;
+        deferredCount = 0;
+        while (t != null) {
+            WheelTimer next = t.next;
+            t.prev = null;
+            t.next = null;
+            t.slot = -1;
+            link(t); // due, so link files it in processedTick, where the next call starts
+            t = next;
+        }
     }
 
     /**
@@ -314,7 +362,7 @@ public final class TimerWheel {
 
     /** Unlinks every timer; for a stopping loop. */
     public void clear() {
-        for (int s = 0; s <= OVERFLOW; s++) {
+        for (int s = 0; s <= DEFERRED; s++) {
             WheelTimer t = heads[s];
             while (t != null) {
                 WheelTimer next = t.next;
@@ -330,5 +378,6 @@ public final class TimerWheel {
         wheelCount = 0;
         farCount = 0;
         overflowCount = 0;
+        deferredCount = 0;
     }
 }
