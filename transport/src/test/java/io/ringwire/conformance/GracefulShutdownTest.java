@@ -56,12 +56,7 @@ class GracefulShutdownTest {
         return new ConnectionHandler() {
             @Override
             public void onOpen(Connection c) {
-                byte[] slice = new byte[64 * 1024];
-                for (int at = 0; at < BULK; at += slice.length) {
-                    TestData.fillStream(slice, slice.length, at);
-                    c.write(slice, 0, slice.length);
-                }
-                c.flush();
+                TestData.writeStream(c, BULK);
             }
 
             @Override
