@@ -170,6 +170,7 @@ public final class EventLoopGroup implements AutoCloseable {
         private int threads = 1;
         private WaitStrategy waitStrategy = WaitStrategy.BLOCKING;
         private String name = "ringwire";
+        private io.ringwire.loop.NanoClock clock = io.ringwire.loop.NanoClock.SYSTEM;
 
         private Builder() {
         }
@@ -199,6 +200,23 @@ public final class EventLoopGroup implements AutoCloseable {
         }
 
         /**
+         * The clock that every loop's timers run on: {@link EventLoop#schedule}, read and write
+         * deadlines, idle and connect timeouts, the accept rate limit, heartbeats, and the
+         * re-checks of a draining connection's lingering close. The default is
+         * {@link io.ringwire.loop.NanoClock#SYSTEM}.
+         *
+         * <p>For tests: with a fake clock, a timer fires only once the test has moved the clock
+         * past its deadline and the loop has looked at it again (submit a task to wake it), so
+         * "extended, did not fire" becomes exact instead of a race with wall time. A loop still
+         * waits for I/O in real time, for as long as the fake clock says its next timer is away.
+         * The clock must be thread-safe and never go backwards.
+         */
+        public Builder clock(io.ringwire.loop.NanoClock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
          * Starts the loops.
          *
          * @throws BackendUnavailableException if the chosen backend cannot run here
@@ -211,8 +229,8 @@ public final class EventLoopGroup implements AutoCloseable {
                 for (int i = 0; i < threads; i++) {
                     String loopName = name + "-" + resolved.cliName() + "-" + i;
                     loops.add(resolved == Backend.IO_URING
-                            ? new UringEventLoop(loopName, waitStrategy)
-                            : new EpollEventLoop(loopName, waitStrategy));
+                            ? new UringEventLoop(loopName, waitStrategy, clock)
+                            : new EpollEventLoop(loopName, waitStrategy, clock));
                 }
             } catch (IOException | RuntimeException e) {
                 loops.forEach(AbstractEventLoop::stop);

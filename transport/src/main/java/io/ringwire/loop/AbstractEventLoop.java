@@ -70,12 +70,8 @@ public abstract class AbstractEventLoop implements EventLoop {
     @SuppressWarnings("unused")
     private volatile int producers;
     private volatile int state = RUNNING;
-    /** The clock as of the end of the last wait; cheap "now" for the loop thread. */
+    /** The clock as of the last wait or task batch, whichever ended last; cheap "now" for the loop thread. */
     protected long now;
-
-    protected AbstractEventLoop(String name, WaitStrategy waitStrategy) {
-        this(name, waitStrategy, NanoClock.SYSTEM);
-    }
 
     /** A loop whose timers run on {@code clock}; see {@link NanoClock}. */
     // The thread gets a reference to this loop here but starts only in start(), once the subclass is built.
@@ -134,7 +130,7 @@ public abstract class AbstractEventLoop implements EventLoop {
         return chunkPool;
     }
 
-    /** The loop's cached clock, refreshed after each wait. Loop thread only. */
+    /** The loop's cached clock, refreshed after each wait and each batch of tasks. Loop thread only. */
     public final long nanoTime() {
         return now;
     }
@@ -142,6 +138,11 @@ public abstract class AbstractEventLoop implements EventLoop {
     /** The clock this loop's timers run on; any thread. */
     public final NanoClock clock() {
         return clock;
+    }
+
+    @Override
+    public final long clockNanos() {
+        return clock.nanoTime();
     }
 
     /**
@@ -262,11 +263,16 @@ public abstract class AbstractEventLoop implements EventLoop {
 
     private void runOnce() {
         runTasks(TASK_BUDGET);
-        timers.expire(now, taskFailureReporter);
+        // The tasks took time: timers that came due meanwhile run in this turn, not a wait later.
+        now = clock.nanoTime();
+        boolean ranTimers = timers.expire(now, taskFailureReporter) > 0;
         int timeout;
         if (waitStrategy == WaitStrategy.BUSY_POLL || hasReadyWork() || !tasks.isEmpty()) {
             timeout = 0;
         } else {
+            if (ranTimers) {
+                now = clock.nanoTime(); // so did the timers: the wait for the next one starts from here
+            }
             timeout = timers.millisUntilNext(now);
             PARKED.setVolatile(this, true);
             if (!tasks.isEmpty() || state != RUNNING) {

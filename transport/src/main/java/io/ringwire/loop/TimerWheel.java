@@ -27,7 +27,10 @@ import java.util.function.Consumer;
  * A timer never runs before its deadline. Timers in different ticks run in deadline order; timers
  * due within one tick run in the order they were scheduled. The loop waits with its backend's own
  * millisecond timeout ({@code epoll_wait}'s, or one {@code IORING_OP_TIMEOUT}), so deadlines are
- * coarse by design: no timerfd is armed per wait.
+ * coarse by design: no timerfd is armed per wait. A timer runs within a millisecond or so of its
+ * deadline when its loop is idle; a busy loop runs it after the I/O, tasks and timers it is
+ * handling when the deadline passes, so a handler that takes 50 ms delays its loop's timers by
+ * as much.
  */
 public final class TimerWheel {
     static final int TICK_SHIFT = 20;

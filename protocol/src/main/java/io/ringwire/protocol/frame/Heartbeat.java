@@ -36,7 +36,8 @@ public final class Heartbeat {
      * @param ping sends one PING on the connection (and flushes it); run on the loop thread
      */
     public Heartbeat(Connection connection, Duration interval, int misses, Runnable ping) {
-        this(connection, interval, misses, ping, System::nanoTime);
+        // The loop's clock, which its timer runs on: under a fake clock both must move together.
+        this(connection, interval, misses, ping, connection.eventLoop()::clockNanos);
     }
 
     /** As above, with time from {@code clock} (nanoseconds, any origin), so that tests drive it. */
