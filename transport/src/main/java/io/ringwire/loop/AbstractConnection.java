@@ -569,9 +569,9 @@ public abstract class AbstractConnection implements Connection {
      * {@code Connection: close}) makes the kernel send RST instead of FIN and throw away what is
      * still in the send buffer, so the peer could lose the end of the last response. Instead: FIN
      * after the queued bytes, read and drop whatever still comes, and close once the peer has
-     * acknowledged everything, FIN included ({@code SIOCOUTQ} reads 0), or has closed its side.
-     * After that a reset can no longer cost the peer anything: it has our bytes and our FIN.
-     * The server's drain deadline bounds the wait, as for any draining connection.
+     * acknowledged every byte, or has closed its side. After that a reset can no longer cost the
+     * peer anything: it has our bytes, and our FIN is on its way ahead of any reset. The server's
+     * drain deadline bounds the wait, as for any draining connection.
      */
     private void startLingeringClose() {
         lingering = true;
@@ -596,8 +596,11 @@ public abstract class AbstractConnection implements Connection {
         if (closed) {
             return;
         }
+        // Our FIN is counted too, and is the last sequence number: 1 means every byte is
+        // acknowledged and only the FIN is not. Waiting for that one would wait out the peer's
+        // delayed ACK (40 ms or more: a FIN puts Linux into "pingpong" mode) for nothing.
         int unacknowledged = Native.ioctlInt(fd, Linux.SIOCOUTQ);
-        if (unacknowledged <= 0) {
+        if (unacknowledged <= 1) {
             closeNow(null); // all acknowledged, or the socket failed: nothing left to protect
             return;
         }
