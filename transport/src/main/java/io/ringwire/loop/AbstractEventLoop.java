@@ -55,6 +55,12 @@ public abstract class AbstractEventLoop implements EventLoop {
     private static final System.Logger LOG = System.getLogger("io.ringwire.loop");
 
     private final MpscUnboundedArrayQueue<Runnable> tasks = new MpscUnboundedArrayQueue<>(1024);
+    /**
+     * Scheduled tasks cancelled from other threads, for the loop to unlink from its wheel. A queue
+     * of their own rather than a task each: a cancel then allocates nothing, and does not wake a
+     * parked loop just to tidy up; a loop with timers pending wakes within a revolution anyway.
+     */
+    private final MpscUnboundedArrayQueue<ScheduledTask> cancelled = new MpscUnboundedArrayQueue<>(256);
     private final NanoClock clock;
     private final TimerWheel timers;
     private final CountDownLatch terminated = new CountDownLatch(1);
@@ -190,10 +196,26 @@ public abstract class AbstractEventLoop implements EventLoop {
         if (inEventLoop()) {
             timers.schedule(t, deadline);
         } else {
-            // The wheel is loop-confined; the handle works at once because a cancel is a flag.
-            execute(() -> timers.schedule(t, deadline));
+            // The wheel is loop-confined; the handle works at once because a cancel is a flag. A
+            // task cancelled before this runs is not linked at all: its cancel found nothing to unlink.
+            execute(() -> {
+                if (!t.isCancelled()) {
+                    timers.schedule(t, deadline);
+                }
+            });
         }
         return t;
+    }
+
+    /** A scheduled task was cancelled on another thread: the loop unlinks it at its next turn. Any thread. */
+    final void unlinkSoon(ScheduledTask t) {
+        cancelled.offer(t);
+    }
+
+    private void unlinkCancelled() {
+        for (ScheduledTask t; (t = cancelled.relaxedPoll()) != null; ) {
+            timers.cancel(t);
+        }
     }
 
     /** A node of this loop's timing wheel: scheduling, moving and cancelling it allocate nothing. */
@@ -263,6 +285,7 @@ public abstract class AbstractEventLoop implements EventLoop {
 
     private void runOnce() {
         runTasks(TASK_BUDGET);
+        unlinkCancelled();
         // The tasks took time: timers that came due meanwhile run in this turn, not a wait later.
         now = clock.nanoTime();
         boolean ranTimers = timers.expire(now, taskFailureReporter) > 0;
