@@ -9,6 +9,8 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <limits.h>
+#include <linux/sockios.h>
+#include <sys/ioctl.h> /* TIOCOUTQ, which SIOCOUTQ is defined as */
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <string.h>
@@ -33,7 +35,7 @@ const struct rw_constant rw_constants[] = {
     C(TCP_USER_TIMEOUT), C(TCP_FASTOPEN), C(TCP_FASTOPEN_CONNECT),
     C(TCP_DEFER_ACCEPT), C(TCP_QUICKACK), C(TCP_CORK), C(TCP_NOTSENT_LOWAT),
     C(IPV6_V6ONLY), C(IP_BIND_ADDRESS_NO_PORT),
-    C(SHUT_RD), C(SHUT_WR), C(SHUT_RDWR),
+    C(SHUT_RD), C(SHUT_WR), C(SHUT_RDWR), C(SIOCOUTQ),
     C(MSG_NOSIGNAL), C(MSG_DONTWAIT), C(MSG_PEEK), C(MSG_MORE),
     C(SOMAXCONN), C(SOCK_NONBLOCK), C(SOCK_CLOEXEC),
     C(RLIMIT_NOFILE), C(RLIMIT_MEMLOCK),

@@ -61,6 +61,7 @@ int rw_listen(int fd, int backlog);
 int rw_accept(int fd, void *addr, int capacity);
 int rw_connect(int fd, const void *addr, int len);
 int rw_socket_error(int fd);
+int rw_ioctl_int(int fd, int request);
 int rw_getsockname(int fd, void *addr, int capacity);
 int rw_getpeername(int fd, void *addr, int capacity);
 int rw_shutdown(int fd, int how);

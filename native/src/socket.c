@@ -5,6 +5,7 @@
 #include "ringwire.h"
 
 #include <errno.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -60,6 +61,15 @@ int rw_socket_error(int fd)
     if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
         return -errno;
     return err;
+}
+
+/* An ioctl whose result is one int, such as SIOCOUTQ: the value, or -errno. */
+int rw_ioctl_int(int fd, int request)
+{
+    int value = 0;
+    if (ioctl(fd, (unsigned long)request, &value) < 0)
+        return -errno;
+    return value;
 }
 
 /* The result is the address's full length, which exceeds capacity if the
@@ -173,6 +183,13 @@ static jint JNICALL jni_socket_error(JNIEnv *env, jclass cls, jint fd)
     return rw_socket_error(fd);
 }
 
+static jint JNICALL jni_ioctl_int(JNIEnv *env, jclass cls, jint fd, jint request)
+{
+    (void)env;
+    (void)cls;
+    return rw_ioctl_int(fd, request);
+}
+
 static jint JNICALL jni_getsockname(JNIEnv *env, jclass cls, jint fd, jlong addr, jint capacity)
 {
     (void)env;
@@ -239,6 +256,7 @@ static const JNINativeMethod methods[] = {
     { "accept", "(IJI)I", (void *)jni_accept },
     { "connect", "(IJI)I", (void *)jni_connect },
     { "socketError", "(I)I", (void *)jni_socket_error },
+    { "ioctlInt", "(II)I", (void *)jni_ioctl_int },
     { "getsockname", "(IJI)I", (void *)jni_getsockname },
     { "getpeername", "(IJI)I", (void *)jni_getpeername },
     { "shutdown", "(II)I", (void *)jni_shutdown },

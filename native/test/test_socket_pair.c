@@ -10,6 +10,8 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <linux/sockios.h>
+#include <sys/ioctl.h> /* TIOCOUTQ, which SIOCOUTQ is defined as */
 #include <sys/socket.h>
 
 static struct sockaddr_in loopback(uint16_t port)
@@ -114,6 +116,16 @@ static int test_connection(void)
     CHECK_EQ(rw_shutdown(cfd, SHUT_WR), 0);
     CHECK(wait_for(afd, POLLIN) & POLLIN);
     CHECK_EQ(rw_read(afd, buf, sizeof(buf)), 0);
+
+    /* SIOCOUTQ: what the peer has not acknowledged, FIN included; loopback acknowledges
+     * within microseconds, so wait for it to reach 0 rather than expect it at once */
+    int unacked = rw_ioctl_int(cfd, SIOCOUTQ);
+    for (int i = 0; i < 1000 && unacked > 0; i++) {
+        poll(NULL, 0, 1);
+        unacked = rw_ioctl_int(cfd, SIOCOUTQ);
+    }
+    CHECK_EQ(unacked, 0);
+    CHECK_EQ(rw_ioctl_int(-1, SIOCOUTQ), -EBADF);
 
     CHECK_EQ(rw_close(afd2), 0);
     CHECK_EQ(rw_close(cfd2), 0);

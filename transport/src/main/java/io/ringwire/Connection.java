@@ -49,6 +49,15 @@ public interface Connection {
         return false;
     }
 
+    /**
+     * During a graceful server shutdown, asks {@link ConnectionHandler#isIdle} again, on the loop
+     * thread: for a handler that finishes a request outside its own methods, on another thread
+     * or in a future's callback. The transport asks by itself after each handler method and each
+     * flush that empties the queue. Any thread; does nothing unless the connection is draining.
+     */
+    default void requestIdleCheck() {
+    }
+
     /** Queues a copy of {@code src[offset, offset+length)}. Silently dropped after close; see {@link #isOpen()}. */
     void write(DirectBuffer src, int offset, int length);
 

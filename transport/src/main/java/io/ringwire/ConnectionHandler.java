@@ -64,10 +64,18 @@ public interface ConnectionHandler {
     /**
      * Asked during a graceful server shutdown ({@link Server#shutdown}): may the connection close
      * now without losing work, that is, is no request partly received or still being answered?
-     * The default says yes, so the connection closes once its queued output is flushed. A
-     * request/response protocol answers false while a request is in progress; the server keeps
-     * reading and asks again after each later call of this handler, and closes the connection
-     * (after flushing) once the answer is true, or when the drain timeout passes.
+     * The default says yes. A request/response protocol answers false while a request is in
+     * progress; the server keeps reading and asks again after each later method of this handler
+     * returns (data, writability, timeout, end of input), whenever a flush empties the outbound
+     * queue, and when {@link Connection#requestIdleCheck()} is called, for a request finished
+     * elsewhere (on another thread, or in a future's callback). The drain timeout bounds the wait.
+     *
+     * <p>Once the answer is true the handler hears nothing more but {@link #onClose} (and
+     * {@link #onWritabilityChanged}): the connection sends FIN after its queued bytes, reads and
+     * drops whatever the peer still sends (a pipelined request it will not answer), and closes
+     * once the peer has acknowledged everything or closed its side. Closing with that input
+     * unread would make the kernel reset the connection, and the peer could lose the end of the
+     * last response.
      */
     default boolean isIdle(Connection connection) {
         return true;

@@ -30,6 +30,17 @@ public interface EventLoop extends Executor {
         return new ScheduledLoopTimer(this, java.util.Objects.requireNonNull(task, "task"));
     }
 
+    /**
+     * The current time of the clock this loop's timers run on ({@link #schedule}, deadlines, idle
+     * and connect timeouts), in nanoseconds from an arbitrary origin: compare values by
+     * difference, as with {@link System#nanoTime()}. On a group built with a fake clock
+     * ({@link EventLoopGroup.Builder#clock}) it is the fake time, so code that measures intervals
+     * beside the loop's timers (a heartbeat's silence, say) agrees with them. Any thread.
+     */
+    default long clockNanos() {
+        return System.nanoTime();
+    }
+
     /** A scheduled task's handle. */
     interface Cancellable {
         /** Returns true if the task had not started and will not run. */

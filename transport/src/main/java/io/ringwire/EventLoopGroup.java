@@ -3,6 +3,7 @@ package io.ringwire;
 import io.ringwire.epoll.EpollEventLoop;
 import io.ringwire.epoll.EpollServer;
 import io.ringwire.loop.AbstractEventLoop;
+import io.ringwire.loop.AbstractServer;
 import io.ringwire.loop.LoopStats;
 import io.ringwire.uring.UringEventLoop;
 import io.ringwire.uring.UringServer;
@@ -38,6 +39,8 @@ public final class EventLoopGroup implements AutoCloseable {
     private final Backend backend;
     private final List<AbstractEventLoop> loops;
     private final AtomicInteger next = new AtomicInteger();
+    /** The servers of this group not yet shut down, for {@link #shutdownGracefully}. */
+    private final java.util.Set<AbstractServer<?>> servers = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private EventLoopGroup(Backend backend, List<AbstractEventLoop> loops) {
         this.backend = backend;
@@ -82,10 +85,13 @@ public final class EventLoopGroup implements AutoCloseable {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(handlers, "handlers");
-        return switch (backend) {
+        AbstractServer<?> server = switch (backend) {
             case IO_URING -> UringServer.bind(typed(UringEventLoop.class), address, config, handlers);
             default -> EpollServer.bind(typed(EpollEventLoop.class), address, config, handlers);
         };
+        servers.removeIf(AbstractServer::isShuttingDown); // so that a group that binds and closes servers for ever holds only the live ones
+        servers.add(server);
+        return server;
     }
 
     private <L extends AbstractEventLoop> List<L> typed(Class<L> type) {
@@ -139,14 +145,39 @@ public final class EventLoopGroup implements AutoCloseable {
                 rejected, wakeups, perIp, byRate);
     }
 
+    /**
+     * Shuts the whole group down gracefully: every server of the group stops accepting and drains
+     * as {@link Server#shutdown} does, all at once and within the one {@code drainTimeout}; then
+     * the loops stop as with {@link #close()}, closing whatever is left (client connections, and
+     * server connections forced at the deadline). When it returns every descriptor of the group
+     * is closed and all its native memory released. Returns true if no server connection had to
+     * be forced. Blocks; must not be called from a loop thread of this group.
+     */
+    public boolean shutdownGracefully(Duration drainTimeout) {
+        checkNotOnLoop("shutdownGracefully");
+        long deadline = System.nanoTime() + Math.max(0, drainTimeout.toNanos());
+        List<AbstractServer<?>> draining = List.copyOf(servers);
+        draining.forEach(AbstractServer::beginShutdown);
+        boolean clean = true;
+        for (AbstractServer<?> s : draining) {
+            clean &= s.awaitShutdown(deadline);
+        }
+        close();
+        return clean;
+    }
+
+    private void checkNotOnLoop(String what) {
+        for (AbstractEventLoop l : loops) {
+            if (l.inEventLoop()) {
+                throw new IllegalStateException("EventLoopGroup." + what + "() called from its own loop thread " + l.name());
+            }
+        }
+    }
+
     /** Stops every loop; connections are closed at once. Blocks until every loop thread has finished. */
     @Override
     public void close() {
-        for (AbstractEventLoop l : loops) {
-            if (l.inEventLoop()) {
-                throw new IllegalStateException("EventLoopGroup.close() called from its own loop thread " + l.name());
-            }
-        }
+        checkNotOnLoop("close");
         loops.forEach(AbstractEventLoop::stop);
         boolean interrupted = false;
         for (AbstractEventLoop l : loops) {
@@ -170,6 +201,7 @@ public final class EventLoopGroup implements AutoCloseable {
         private int threads = 1;
         private WaitStrategy waitStrategy = WaitStrategy.BLOCKING;
         private String name = "ringwire";
+        private io.ringwire.loop.NanoClock clock = io.ringwire.loop.NanoClock.SYSTEM;
 
         private Builder() {
         }
@@ -199,6 +231,23 @@ public final class EventLoopGroup implements AutoCloseable {
         }
 
         /**
+         * The clock that every loop's timers run on: {@link EventLoop#schedule}, read and write
+         * deadlines, idle and connect timeouts, the accept rate limit, heartbeats, and the
+         * re-checks of a draining connection's lingering close. The default is
+         * {@link io.ringwire.loop.NanoClock#SYSTEM}.
+         *
+         * <p>For tests: with a fake clock, a timer fires only once the test has moved the clock
+         * past its deadline and the loop has looked at it again (submit a task to wake it), so
+         * "extended, did not fire" becomes exact instead of a race with wall time. A loop still
+         * waits for I/O in real time, for as long as the fake clock says its next timer is away.
+         * The clock must be thread-safe and never go backwards.
+         */
+        public Builder clock(io.ringwire.loop.NanoClock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
          * Starts the loops.
          *
          * @throws BackendUnavailableException if the chosen backend cannot run here
@@ -211,8 +260,8 @@ public final class EventLoopGroup implements AutoCloseable {
                 for (int i = 0; i < threads; i++) {
                     String loopName = name + "-" + resolved.cliName() + "-" + i;
                     loops.add(resolved == Backend.IO_URING
-                            ? new UringEventLoop(loopName, waitStrategy)
-                            : new EpollEventLoop(loopName, waitStrategy));
+                            ? new UringEventLoop(loopName, waitStrategy, clock)
+                            : new EpollEventLoop(loopName, waitStrategy, clock));
                 }
             } catch (IOException | RuntimeException e) {
                 loops.forEach(AbstractEventLoop::stop);

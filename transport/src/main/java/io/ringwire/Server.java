@@ -25,7 +25,10 @@ public interface Server extends AutoCloseable {
     /**
      * Stops accepting, closes idle connections, lets connections with queued output drain, and
      * force-closes what is left when {@code drainTimeout} has passed. Blocks until every connection
-     * of this server is closed. Returns true if none had to be forced.
+     * of this server is closed. Returns true if none had to be forced. See
+     * {@link ConnectionHandler#isIdle} for when a connection counts as idle and how it closes.
+     * The group's loops keep running, for its other servers and clients;
+     * {@link EventLoopGroup#shutdownGracefully} drains every server and then stops them.
      */
     boolean shutdown(Duration drainTimeout);
 

@@ -43,6 +43,11 @@ final class FrameCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--max-frame must be within 0.." + FrameFormat.MAX_BODY_LIMIT + " bytes, got " + maxFrame);
         }
+        try {
+            ServerOptions.requireOffOrMillis("--heartbeat", heartbeat);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
         if (heartbeatMisses < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--heartbeat-misses must be at least 1, got " + heartbeatMisses);

@@ -11,6 +11,10 @@ import org.agrona.DirectBuffer;
  * whatever the server is sending meanwhile (unlike {@code --idle-timeout}, which counts traffic
  * both ways). Built on the connection's read deadline, moved forward on every read: on the loop
  * thread that is one timer move and no allocation. Every other event passes to the wrapped handler.
+ *
+ * <p>It sees only what is read. A server that pauses reading for backpressure (HTTP and frame do,
+ * while unwritable) makes a slow-reading, still-sending client look silent: the timeout must be
+ * longer than the slowest reader to keep (README, "A caveat: liveness counts what is read").
  */
 final class ReadTimeoutHandler implements ConnectionHandler {
     private static final System.Logger LOG = System.getLogger("io.ringwire.cli");

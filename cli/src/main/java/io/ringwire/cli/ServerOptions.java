@@ -73,6 +73,19 @@ public final class ServerOptions {
         if (acceptRate < 0) {
             throw new IllegalArgumentException("--accept-rate must not be negative, got " + acceptRate);
         }
+        requireOffOrMillis("--idle-timeout", idleTimeout);
+        requireOffOrMillis("--read-timeout", readTimeout);
+        requireOffOrMillis("--drain-timeout", drainTimeout);
+    }
+
+    /**
+     * Timers tick about once a millisecond, so a shorter non-zero duration cannot mean what it
+     * says: {@code --idle-timeout 1ns} would close every connection at its first check.
+     */
+    static void requireOffOrMillis(String option, Duration d) {
+        if (!d.isZero() && d.compareTo(Duration.ofMillis(1)) < 0) {
+            throw new IllegalArgumentException(option + " must be 0 or at least 1ms, got " + d.toNanos() + "ns");
+        }
     }
 
     /** The server's settings as these options give them. */

@@ -20,7 +20,8 @@ import sun.misc.Signal;
 
 /**
  * The life of a server command: validate options, start the loops, listen, print the ready line,
- * wait for SIGTERM or SIGINT, then shut down gracefully and exit 0.
+ * wait for SIGTERM or SIGINT, then shut down gracefully ({@link EventLoopGroup#shutdownGracefully})
+ * and exit 0.
  */
 final class ServerRunner {
     private static final System.Logger LOG = System.getLogger("io.ringwire.cli");
@@ -75,7 +76,8 @@ final class ServerRunner {
             awaitUninterruptibly(stop);
             LOG.log(System.Logger.Level.INFO, "shutting down: draining " + server.connectionCount()
                     + " connection(s) for at most " + options.drainTimeout.toMillis() + " ms");
-            boolean clean = server.shutdown(options.drainTimeout);
+            // The server drains, then the loops stop: every descriptor is closed when this returns.
+            boolean clean = group.shutdownGracefully(options.drainTimeout);
             LOG.log(System.Logger.Level.INFO, clean ? "shut down cleanly" : "drain timeout reached; remaining connections were closed");
         }
         return 0;

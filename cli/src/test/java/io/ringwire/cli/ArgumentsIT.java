@@ -24,7 +24,23 @@ class ArgumentsIT {
         "--no-such-option,1",
     })
     void badArgumentExitsTwoWithOneLineNamingIt(String option, String value) throws Exception {
-        try (RingwireProcess p = RingwireProcess.start("echo", option, value)) {
+        assertUsageError("echo", option, value);
+    }
+
+    /** Timers tick once a millisecond: a shorter, non-zero duration is refused rather than misread. */
+    @ParameterizedTest
+    @CsvSource({
+        "echo,--idle-timeout,500us",
+        "http,--read-timeout,999999ns",
+        "echo,--drain-timeout,10us",
+        "frame,--heartbeat,1us",
+    })
+    void subMillisecondDurationsExitTwo(String command, String option, String value) throws Exception {
+        assertUsageError(command, option, value);
+    }
+
+    private static void assertUsageError(String command, String option, String value) throws Exception {
+        try (RingwireProcess p = RingwireProcess.start(command, option, value)) {
             assertEquals(2, p.awaitExit());
             String err = p.stderr.join().strip();
             assertEquals(1, err.lines().count(), "one line expected, got: " + err);

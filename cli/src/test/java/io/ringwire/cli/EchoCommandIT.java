@@ -15,7 +15,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.regex.Matcher;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -87,9 +86,10 @@ class EchoCommandIT {
         }
     }
 
-    @Test
-    void sigintAlsoShutsDownGracefullyWithOpenConnections() throws Exception {
-        try (RingwireProcess p = RingwireProcess.start("echo", "--port", "0", "--drain-timeout", "2s")) {
+    @ParameterizedTest
+    @ValueSource(strings = {"epoll", "io_uring"})
+    void sigintAlsoShutsDownGracefullyWithOpenConnections(String backend) throws Exception {
+        try (RingwireProcess p = RingwireProcess.start("echo", "--port", "0", "--drain-timeout", "2s", "--backend", backend)) {
             int port = Integer.parseInt(p.awaitReady().group(3));
             try (Socket idle = new Socket("127.0.0.1", port)) {
                 idle.getOutputStream().write(1);
@@ -101,9 +101,10 @@ class EchoCommandIT {
         }
     }
 
-    @Test
-    void maxConnsClosesTheConnectionOverTheLimitOnly() throws Exception {
-        try (RingwireProcess p = RingwireProcess.start("echo", "--port", "0", "--max-conns", "1")) {
+    @ParameterizedTest
+    @ValueSource(strings = {"epoll", "io_uring"})
+    void maxConnsClosesTheConnectionOverTheLimitOnly(String backend) throws Exception {
+        try (RingwireProcess p = RingwireProcess.start("echo", "--port", "0", "--max-conns", "1", "--backend", backend)) {
             int port = Integer.parseInt(p.awaitReady().group(3));
             try (Socket first = new Socket("127.0.0.1", port)) {
                 first.getOutputStream().write(7);
@@ -126,9 +127,10 @@ class EchoCommandIT {
         }
     }
 
-    @Test
-    void idleTimeoutClosesASilentConnection() throws Exception {
-        try (RingwireProcess p = RingwireProcess.start("echo", "--port", "0", "--idle-timeout", "200ms")) {
+    @ParameterizedTest
+    @ValueSource(strings = {"epoll", "io_uring"})
+    void idleTimeoutClosesASilentConnection(String backend) throws Exception {
+        try (RingwireProcess p = RingwireProcess.start("echo", "--port", "0", "--idle-timeout", "200ms", "--backend", backend)) {
             int port = Integer.parseInt(p.awaitReady().group(3));
             try (Socket s = new Socket("127.0.0.1", port)) {
                 s.setSoTimeout(30_000);

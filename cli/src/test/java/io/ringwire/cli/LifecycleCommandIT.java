@@ -11,16 +11,20 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The server commands' lifecycle options end to end: --read-timeout, --max-conns-per-ip,
- * --accept-rate, and a SIGTERM that lets a request in progress finish.
+ * The server commands' lifecycle options end to end: --read-timeout (and what tells it from
+ * --idle-timeout), --max-conns-per-ip, --accept-rate, and a SIGTERM that lets a request in
+ * progress finish.
  */
 @Timeout(120)
 class LifecycleCommandIT {
@@ -77,6 +81,57 @@ class LifecycleCommandIT {
             try (Socket s = connect("127.0.0.1", port)) {
                 assertTrue(echoes(s, 5), "a connection works until it goes quiet");
                 assertTrue(closedByServer(s), "then the server closes it once nothing arrives for 300ms");
+            }
+            p.terminate();
+            assertEquals(0, p.awaitExit());
+        }
+    }
+
+    /**
+     * What tells --read-timeout from --idle-timeout: a long download to a client that sends
+     * nothing after its request. The server's sending is traffic to the idle timeout but no input
+     * to the read timeout. The client reads at a steady pace (64 KiB, then a 2 ms pause), so that
+     * a 32 MiB file, eight times what the kernel buffers between them, takes a second or more
+     * however fast the machine; the pause only paces the reader, nothing waits on it.
+     */
+    @ParameterizedTest
+    @CsvSource({"--read-timeout,true", "--idle-timeout,false"})
+    void aLongDownloadToASilentClientIsCutByTheReadTimeoutOnly(String option, boolean cut, @TempDir Path root)
+            throws Exception {
+        long size = 32L << 20;
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(root.resolve("big").toFile(), "rw")) {
+            f.setLength(size); // sparse: sendfile reads zeros, and the disk holds nothing
+        }
+        try (RingwireProcess p = RingwireProcess.start("http", "--port", "0", "--root", root.toString(), option, "300ms")) {
+            int port = Integer.parseInt(p.awaitReady().group(3));
+            long body = 0;
+            try (Socket s = new Socket()) {
+                s.setReceiveBufferSize(64 * 1024);
+                s.setSoTimeout(30_000);
+                s.connect(new InetSocketAddress("127.0.0.1", port), 30_000);
+                s.getOutputStream().write("GET /files/big HTTP/1.1\r\nHost: t\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                InputStream in = s.getInputStream();
+                StringBuilder head = new StringBuilder();
+                while (!head.toString().endsWith("\r\n\r\n")) {
+                    int b = in.read();
+                    assertTrue(b >= 0, "EOF inside the response head: " + head);
+                    head.append((char) b);
+                }
+                assertTrue(head.toString().startsWith("HTTP/1.1 200"), head.toString());
+                byte[] buf = new byte[64 * 1024];
+                try {
+                    for (int r; body < size && (r = in.read(buf)) > 0; ) {
+                        body += r;
+                        Thread.sleep(2);
+                    }
+                } catch (SocketException reset) {
+                    // cut off: counted below
+                }
+            }
+            if (cut) {
+                assertTrue(body < size, option + " must cut the download of a client that sends nothing; got all " + body);
+            } else {
+                assertEquals(size, body, option + ": the server's sending is traffic, so the download completes");
             }
             p.terminate();
             assertEquals(0, p.awaitExit());
@@ -192,9 +247,16 @@ class LifecycleCommandIT {
         for (String command : new String[] {"echo", "frame", "http"}) {
             try (RingwireProcess p = RingwireProcess.start(command, "--help")) {
                 String help = readToEof(p.process.getInputStream());
-                for (String option : new String[] {"--idle-timeout", "--read-timeout", "--max-conns", "--max-conns-per-ip",
-                        "--accept-rate", "--tcp-keepalive", "--drain-timeout"}) {
+                java.util.List<String> options = new java.util.ArrayList<>(java.util.List.of("--idle-timeout", "--read-timeout",
+                        "--max-conns", "--max-conns-per-ip", "--accept-rate", "--tcp-keepalive", "--drain-timeout"));
+                if (command.equals("frame")) {
+                    options.addAll(java.util.List.of("--heartbeat", "--heartbeat-misses"));
+                }
+                for (String option : options) {
                     assertTrue(help.contains(option), command + " --help lacks " + option + ":\n" + help);
+                    // The whole option, described: "--max-conns" inside "--max-conns-per-ip" does not count.
+                    Pattern described = Pattern.compile("(?m)^\\s*" + Pattern.quote(option) + "(=\\S+)?\\s+\\S");
+                    assertTrue(described.matcher(help).find(), command + " --help does not describe " + option + ":\n" + help);
                 }
                 assertEquals(0, p.awaitExit());
             }

@@ -49,8 +49,9 @@ public final class EpollEventLoop extends AbstractEventLoop implements io.ringwi
     /** Connections that stopped reading before EAGAIN and must be resumed by the loop itself. */
     private final ArrayDeque<EpollConnection> ready = new ArrayDeque<>(64);
 
-    public EpollEventLoop(String name, WaitStrategy waitStrategy) throws IOException {
-        super(name, waitStrategy);
+    /** A loop whose timers run on {@code clock}; see {@link io.ringwire.EventLoopGroup.Builder#clock}. */
+    public EpollEventLoop(String name, WaitStrategy waitStrategy, io.ringwire.loop.NanoClock clock) throws IOException {
+        super(name, waitStrategy, clock);
         int ep = Errors.check("epoll_create1", null, Native.epollCreate());
         int ev = Native.eventfd(0, 0);
         if (ev < 0) {

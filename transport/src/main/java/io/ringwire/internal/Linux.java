@@ -36,6 +36,8 @@ public final class Linux {
     public static final int SHUT_RD = require("SHUT_RD");
     public static final int SHUT_WR = require("SHUT_WR");
     public static final int SHUT_RDWR = require("SHUT_RDWR");
+    /** Bytes sent (FIN included) that the peer has not acknowledged yet; an ioctl. */
+    public static final int SIOCOUTQ = require("SIOCOUTQ");
     public static final int MSG_NOSIGNAL = require("MSG_NOSIGNAL");
 
     public static final int EPOLLIN = require("EPOLLIN");

@@ -54,6 +54,9 @@ public final class Native {
     /** Returns the pending error ({@code SO_ERROR}) as a positive errno, 0 if none, or -errno. */
     public static native int socketError(int fd);
 
+    /** An {@code ioctl} whose result is one int ({@code SIOCOUTQ}, say): the value, or -errno. */
+    public static native int ioctlInt(int fd, int request);
+
     /** Writes the local address into {@code sockaddr} (room for {@code capacity}); returns its length. */
     public static native int getsockname(int fd, long sockaddr, int capacity);
 

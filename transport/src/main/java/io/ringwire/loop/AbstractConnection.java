@@ -71,9 +71,14 @@ public abstract class AbstractConnection implements Connection {
     protected boolean inputShutdown;
     private boolean outputShutdownRequested;
     private boolean outputShutdown;
-    private boolean closeWhenFlushed;
     /** A graceful shutdown waits for the handler to say it is idle; see {@link #closeWhenIdle()}. */
     private boolean draining;
+    /** The handler said it is idle during a drain: the lingering close runs; see {@link #startLingeringClose()}. */
+    private boolean lingering;
+    /** Re-checks a lingering close until the peer has acknowledged everything; made on first use. */
+    private WheelTimer lingerTimer;
+    private long lingerDelayNanos;
+    private final Runnable recheckIdle = this::recheckIdleNow;
     private boolean writableState = true;
     /** What the handler last heard of writability; see {@link #notifyWritability()}. */
     private boolean notifiedWritable = true;
@@ -193,6 +198,9 @@ public abstract class AbstractConnection implements Connection {
     protected final boolean deliver(DirectBuffer data, int offset, int length) {
         loop.stats().bytesRead += length;
         lastActivity = loop.nanoTime();
+        if (lingering) {
+            return !closed; // a request after the last one answered: read only so that the close sends no reset
+        }
         inHandler++;
         try {
             handler.onData(this, data, offset, length);
@@ -201,11 +209,16 @@ public abstract class AbstractConnection implements Connection {
         } finally {
             inHandler--;
         }
+        afterHandler();
+        return !closed;
+    }
+
+    /** A handler method returned: report writability, and while draining ask it again whether it is idle. */
+    private void afterHandler() {
         notifyWritability();
-        if (draining) {
+        if (draining && inHandler == 0) {
             drainStep();
         }
-        return !closed;
     }
 
     /** The peer's FIN: every byte before it has been delivered. */
@@ -214,6 +227,10 @@ public abstract class AbstractConnection implements Connection {
             return;
         }
         inputShutdown = true;
+        if (lingering) {
+            closeIfBothShut(); // the peer has read what it wanted; without a FIN of ours yet, that comes first
+            return;
+        }
         inHandler++;
         try {
             handler.onInputShutdown(this);
@@ -223,7 +240,7 @@ public abstract class AbstractConnection implements Connection {
         } finally {
             inHandler--;
         }
-        notifyWritability();
+        afterHandler();
         closeIfBothShut();
     }
 
@@ -412,9 +429,9 @@ public abstract class AbstractConnection implements Connection {
         if (size == 0 && !closed) {
             if (outputShutdownRequested && !outputShutdown) {
                 shutdownOutputNow();
-            }
-            if (closeWhenFlushed && !closed) {
-                closeNow(null);
+            } else if (draining && !lingering && inHandler == 0) {
+                // A response finished by the flush alone (a file sent, say): the handler may be idle now.
+                drainStep();
             }
         }
     }
@@ -432,9 +449,11 @@ public abstract class AbstractConnection implements Connection {
      * Changes that cancel out meanwhile (unwritable, then drained) are not reported at all.
      */
     private void notifyWritability() {
+        boolean notified = false;
         while (inHandler == 0 && !closed && notifiedWritable != writableState) {
             boolean value = writableState;
             notifiedWritable = value;
+            notified = true;
             inHandler++;
             try {
                 handler.onWritabilityChanged(this, value);
@@ -443,6 +462,10 @@ public abstract class AbstractConnection implements Connection {
             } finally {
                 inHandler--;
             }
+        }
+        // A response streamed on writability may have ended in that callback.
+        if (notified && draining && !lingering) {
+            drainStep();
         }
     }
 
@@ -472,6 +495,9 @@ public abstract class AbstractConnection implements Connection {
             return;
         }
         closeIfBothShut();
+        if (lingering && !closed) {
+            lingerCheck();
+        }
     }
 
     private void closeIfBothShut() {
@@ -480,17 +506,19 @@ public abstract class AbstractConnection implements Connection {
         }
     }
 
-    /**
-     * Graceful server shutdown: once the handler says no request is in progress
-     * ({@link ConnectionHandler#isIdle}), close now if nothing is queued, else once the queue
-     * drains. Until then reading goes on, so that the rest of a request can still arrive; the
-     * handler is asked again after each delivery. The server's drain timeout bounds the wait.
-     */
     @Override
     public final boolean isDraining() {
         return draining;
     }
 
+    /**
+     * Graceful server shutdown: once the handler says no request is in progress
+     * ({@link ConnectionHandler#isIdle}), the connection closes the lingering way
+     * ({@link #startLingeringClose()}). Until then reading goes on, so that the rest of a request
+     * can still arrive; the handler is asked again after each of its methods returns, after a
+     * flush empties the queue, and on {@link #requestIdleCheck()}. The server's drain timeout
+     * bounds the wait. Loop thread.
+     */
     public final void closeWhenIdle() {
         if (closed) {
             return;
@@ -499,8 +527,20 @@ public abstract class AbstractConnection implements Connection {
         drainStep();
     }
 
+    @Override
+    public final void requestIdleCheck() {
+        runOnLoop(recheckIdle);
+    }
+
+    private void recheckIdleNow() {
+        // Inside a handler method the check follows when it returns; asking now would nest a call.
+        if (draining && inHandler == 0) {
+            drainStep();
+        }
+    }
+
     private void drainStep() {
-        if (closed || closeWhenFlushed) {
+        if (closed || lingering) {
             return;
         }
         if (connecting) {
@@ -520,14 +560,55 @@ public abstract class AbstractConnection implements Connection {
         if (!idle || closed) {
             return;
         }
-        if (outbound.isEmpty()) {
-            closeNow(null);
-        } else {
-            closeWhenFlushed = true;
-            setAutoReadNow(false);
-            // As in shutdownOutput: unflushed bytes would otherwise wait for the drain timeout.
-            flushNow();
+        startLingeringClose();
+    }
+
+    /**
+     * Closes a drained connection without a reset, in the manner of a web server's lingering
+     * close. A plain close with unread input (a request a pipelining client sent before it saw
+     * {@code Connection: close}) makes the kernel send RST instead of FIN and throw away what is
+     * still in the send buffer, so the peer could lose the end of the last response. Instead: FIN
+     * after the queued bytes, read and drop whatever still comes, and close once the peer has
+     * acknowledged every byte, or has closed its side. After that a reset can no longer cost the
+     * peer anything: it has our bytes, and our FIN is on its way ahead of any reset. The server's
+     * drain deadline bounds the wait, as for any draining connection.
+     */
+    private void startLingeringClose() {
+        lingering = true;
+        setAutoReadNow(true); // a paused connection would never see the peer's FIN
+        if (closed) {
+            return;
         }
+        if (!outputShutdownRequested) {
+            outputShutdownRequested = true;
+            if (outbound.isEmpty()) {
+                shutdownOutputNow();
+            } else {
+                flushNow(); // queued bytes go first; afterFlush sends the FIN once they are out
+            }
+        } else if (outputShutdown) {
+            lingerCheck();
+        }
+    }
+
+    /** Closes once the peer has acknowledged all we sent; until then looks again, backing off to 64 ms. */
+    private void lingerCheck() {
+        if (closed) {
+            return;
+        }
+        // Our FIN is counted too, and is the last sequence number: 1 means every byte is
+        // acknowledged and only the FIN is not. Waiting for that one would wait out the peer's
+        // delayed ACK (40 ms or more: a FIN puts Linux into "pingpong" mode) for nothing.
+        int unacknowledged = Native.ioctlInt(fd, Linux.SIOCOUTQ);
+        if (unacknowledged <= 1) {
+            closeNow(null); // all acknowledged, or the socket failed: nothing left to protect
+            return;
+        }
+        if (lingerTimer == null) {
+            lingerTimer = new WheelTimer(this::lingerCheck);
+        }
+        lingerDelayNanos = lingerDelayNanos == 0 ? 1_000_000L : Math.min(lingerDelayNanos * 2, 64_000_000L);
+        loop.timers().schedule(lingerTimer, loop.nanoTime() + lingerDelayNanos);
     }
 
     @Override
@@ -586,6 +667,9 @@ public abstract class AbstractConnection implements Connection {
         }
         if (idleTimer != null) {
             loop.timers().cancel(idleTimer);
+        }
+        if (lingerTimer != null) {
+            loop.timers().cancel(lingerTimer);
         }
         Deadlines d = deadlines;
         if (d != null) {
@@ -703,7 +787,7 @@ public abstract class AbstractConnection implements Connection {
         } finally {
             inHandler--;
         }
-        notifyWritability();
+        afterHandler();
     }
 
     // ---- the rest of the API ----

@@ -55,6 +55,12 @@ public abstract class AbstractEventLoop implements EventLoop {
     private static final System.Logger LOG = System.getLogger("io.ringwire.loop");
 
     private final MpscUnboundedArrayQueue<Runnable> tasks = new MpscUnboundedArrayQueue<>(1024);
+    /**
+     * Scheduled tasks cancelled from other threads, for the loop to unlink from its wheel. A queue
+     * of their own rather than a task each: a cancel then allocates nothing, and does not wake a
+     * parked loop just to tidy up; a loop with timers pending wakes within a revolution anyway.
+     */
+    private final MpscUnboundedArrayQueue<ScheduledTask> cancelled = new MpscUnboundedArrayQueue<>(256);
     private final NanoClock clock;
     private final TimerWheel timers;
     private final CountDownLatch terminated = new CountDownLatch(1);
@@ -70,12 +76,8 @@ public abstract class AbstractEventLoop implements EventLoop {
     @SuppressWarnings("unused")
     private volatile int producers;
     private volatile int state = RUNNING;
-    /** The clock as of the end of the last wait; cheap "now" for the loop thread. */
+    /** The clock as of the last wait or task batch, whichever ended last; cheap "now" for the loop thread. */
     protected long now;
-
-    protected AbstractEventLoop(String name, WaitStrategy waitStrategy) {
-        this(name, waitStrategy, NanoClock.SYSTEM);
-    }
 
     /** A loop whose timers run on {@code clock}; see {@link NanoClock}. */
     // The thread gets a reference to this loop here but starts only in start(), once the subclass is built.
@@ -134,7 +136,7 @@ public abstract class AbstractEventLoop implements EventLoop {
         return chunkPool;
     }
 
-    /** The loop's cached clock, refreshed after each wait. Loop thread only. */
+    /** The loop's cached clock, refreshed after each wait and each batch of tasks. Loop thread only. */
     public final long nanoTime() {
         return now;
     }
@@ -142,6 +144,11 @@ public abstract class AbstractEventLoop implements EventLoop {
     /** The clock this loop's timers run on; any thread. */
     public final NanoClock clock() {
         return clock;
+    }
+
+    @Override
+    public final long clockNanos() {
+        return clock.nanoTime();
     }
 
     /**
@@ -189,10 +196,26 @@ public abstract class AbstractEventLoop implements EventLoop {
         if (inEventLoop()) {
             timers.schedule(t, deadline);
         } else {
-            // The wheel is loop-confined; the handle works at once because a cancel is a flag.
-            execute(() -> timers.schedule(t, deadline));
+            // The wheel is loop-confined; the handle works at once because a cancel is a flag. A
+            // task cancelled before this runs is not linked at all: its cancel found nothing to unlink.
+            execute(() -> {
+                if (!t.isCancelled()) {
+                    timers.schedule(t, deadline);
+                }
+            });
         }
         return t;
+    }
+
+    /** A scheduled task was cancelled on another thread: the loop unlinks it at its next turn. Any thread. */
+    final void unlinkSoon(ScheduledTask t) {
+        cancelled.offer(t);
+    }
+
+    private void unlinkCancelled() {
+        for (ScheduledTask t; (t = cancelled.relaxedPoll()) != null; ) {
+            timers.cancel(t);
+        }
     }
 
     /** A node of this loop's timing wheel: scheduling, moving and cancelling it allocate nothing. */
@@ -262,11 +285,17 @@ public abstract class AbstractEventLoop implements EventLoop {
 
     private void runOnce() {
         runTasks(TASK_BUDGET);
-        timers.expire(now, taskFailureReporter);
+        unlinkCancelled();
+        // The tasks took time: timers that came due meanwhile run in this turn, not a wait later.
+        now = clock.nanoTime();
+        boolean ranTimers = timers.expire(now, taskFailureReporter) > 0;
         int timeout;
         if (waitStrategy == WaitStrategy.BUSY_POLL || hasReadyWork() || !tasks.isEmpty()) {
             timeout = 0;
         } else {
+            if (ranTimers) {
+                now = clock.nanoTime(); // so did the timers: the wait for the next one starts from here
+            }
             timeout = timers.millisUntilNext(now);
             PARKED.setVolatile(this, true);
             if (!tasks.isEmpty() || state != RUNNING) {

@@ -217,6 +217,22 @@ public abstract class AbstractServer<L extends AbstractEventLoop> implements Ser
 
     @Override
     public final boolean shutdown(Duration drainTimeout) {
+        long deadline = System.nanoTime() + Math.max(0, drainTimeout.toNanos());
+        beginShutdown();
+        return awaitShutdown(deadline);
+    }
+
+    /** True once {@link #shutdown} or {@link #close} has begun: the server accepts no more. Any thread. */
+    public final boolean isShuttingDown() {
+        return closing;
+    }
+
+    /**
+     * The first half of {@link #shutdown}: stops accepting and asks every connection to close
+     * once idle; returns once every loop has done so. Several servers can begin at once and then
+     * share one deadline in {@link #awaitShutdown}. Not from a loop thread of this server.
+     */
+    public final void beginShutdown() {
         onEachLoop((loop, index) -> {
             detachListener(loop, index);
             forEachConnection(loop, c -> {
@@ -228,8 +244,16 @@ public abstract class AbstractServer<L extends AbstractEventLoop> implements Ser
         if (connections.get() == 0) {
             allClosed.complete(null);
         }
+    }
+
+    /**
+     * The second half of {@link #shutdown}: waits until every connection has closed or
+     * {@code deadlineNanos} ({@link System#nanoTime()}) has passed, then force-closes what is
+     * left; returns true if nothing had to be forced. Blocks, as {@link #shutdown} does.
+     */
+    public final boolean awaitShutdown(long deadlineNanos) {
         try {
-            allClosed.get(Math.max(0, drainTimeout.toNanos()), TimeUnit.NANOSECONDS);
+            allClosed.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
             return true;
         } catch (TimeoutException e) {
             forceClose();

@@ -11,8 +11,10 @@ import java.util.function.Consumer;
  *
  * <h2>Costs</h2>
  * Timers are intrusive list nodes ({@link WheelTimer}): scheduling, moving and cancelling are O(1)
- * pointer updates and allocate nothing. A pending timer costs its node and nothing else, so a
- * million of them cost about 48 MB of nodes the owners hold anyway, and no per-timer box. At each
+ * pointer updates and allocate nothing. A pending timer costs its node and nothing else: 40
+ * bytes with compressed references, so a million cost 40 MB of nodes the owners hold anyway, and
+ * no per-timer box (measured by bench's {@code TimerWheelFootprint}). A node cancelled from
+ * another thread leaves within a loop turn ({@link AbstractEventLoop#schedule}). At each
  * revolution the far wheel's slot for it moves into the near wheel: a timer minutes away is moved
  * once, not looked at every revolution. Overflow timers (idle timeouts of many minutes) are
  * looked at once every {@value #OVERFLOW_PERIOD} revolutions, about 2.3 minutes.
@@ -27,7 +29,10 @@ import java.util.function.Consumer;
  * A timer never runs before its deadline. Timers in different ticks run in deadline order; timers
  * due within one tick run in the order they were scheduled. The loop waits with its backend's own
  * millisecond timeout ({@code epoll_wait}'s, or one {@code IORING_OP_TIMEOUT}), so deadlines are
- * coarse by design: no timerfd is armed per wait.
+ * coarse by design: no timerfd is armed per wait. A timer runs within a millisecond or so of its
+ * deadline when its loop is idle; a busy loop runs it after the I/O, tasks and timers it is
+ * handling when the deadline passes, so a handler that takes 50 ms delays its loop's timers by
+ * as much.
  */
 public final class TimerWheel {
     static final int TICK_SHIFT = 20;
@@ -37,21 +42,30 @@ public final class TimerWheel {
     static final int FAR_SLOTS = 64;
     private static final int FAR_BASE = SLOTS;
     private static final int OVERFLOW = SLOTS + FAR_SLOTS;
+    /**
+     * Timers that a running timer scheduled for a time already due; they join the current tick
+     * when {@link #expire} returns. Filed in the wheel instead, a timer due before the tick being
+     * walked would land in a slot the walk has passed, and wait a whole revolution.
+     */
+    private static final int DEFERRED = OVERFLOW + 1;
     /** Revolutions between passes over the overflow list; less than FAR_SLOTS, so none is missed. */
     private static final int OVERFLOW_PERIOD = 32;
     /** The wheel scans at most this many timers of the first slot for its exact minimum. */
     private static final int EXACT_SCAN_LIMIT = 64;
 
     private final long origin;
-    private final WheelTimer[] heads = new WheelTimer[OVERFLOW + 1];
-    private final WheelTimer[] tails = new WheelTimer[OVERFLOW + 1];
+    private final WheelTimer[] heads = new WheelTimer[DEFERRED + 1];
+    private final WheelTimer[] tails = new WheelTimer[DEFERRED + 1];
     private final long[] occupied = new long[SLOTS / 64];
     /** Every tick before this one has been run; timers due earlier are filed here. */
     private long processedTick;
     private int wheelCount;
     private int farCount;
     private int overflowCount;
-    private long pass;
+    private int deferredCount;
+    /** Inside {@link #expire}: the {@code now} it was called with, for {@link #schedule}. */
+    private boolean expiring;
+    private long expiringNow;
     /** The node an expiry pass visits next; a cancel of that very node moves it on. */
     private WheelTimer cursor;
 
@@ -70,19 +84,25 @@ public final class TimerWheel {
 
     /** Timers pending, in the wheel and beyond it. */
     public int size() {
-        return wheelCount + farCount + overflowCount;
+        return wheelCount + farCount + overflowCount + deferredCount;
     }
 
     /**
      * Schedules {@code t} to run at {@code deadlineNanos}, moving it if it is already scheduled.
-     * O(1), allocation-free. A deadline in the past runs at the next {@link #expire}.
+     * O(1), allocation-free. A deadline in the past runs at the next {@link #expire}, also when
+     * a running timer schedules it.
      */
     public void schedule(WheelTimer t, long deadlineNanos) {
         if (t.slot >= 0) {
             unlink(t);
         }
         t.deadline = deadlineNanos;
-        link(t);
+        if (expiring && deadlineNanos - expiringNow <= 0) {
+            append(t, DEFERRED);
+            deferredCount++;
+        } else {
+            link(t);
+        }
     }
 
     /** Takes {@code t} out of the wheel; a no-op if it is not scheduled. O(1). */
@@ -109,8 +129,11 @@ public final class TimerWheel {
             wheelCount++;
             occupied[slot >>> 6] |= 1L << slot;
         }
+        append(t, slot);
+    }
+
+    private void append(WheelTimer t, int slot) {
         t.slot = slot;
-        t.linkedInPass = pass;
         t.next = null;
         WheelTimer tail = tails[slot];
         t.prev = tail;
@@ -140,7 +163,9 @@ public final class TimerWheel {
         t.prev = null;
         t.next = null;
         t.slot = -1;
-        if (slot == OVERFLOW) {
+        if (slot == DEFERRED) {
+            deferredCount--;
+        } else if (slot == OVERFLOW) {
             overflowCount--;
         } else if (slot >= FAR_BASE) {
             farCount--;
@@ -155,10 +180,22 @@ public final class TimerWheel {
     /**
      * Runs every timer due at {@code now}, in order; returns how many ran. A timer's exception
      * goes to {@code onError} and the others still run. A timer scheduled by a running timer for
-     * a time already past runs at the next call, not in this one, so a timer that keeps
-     * rescheduling itself cannot hold the loop.
+     * a time already past (at or before {@code now}) runs at the next call, not in this one, so a
+     * timer that keeps rescheduling itself cannot hold the loop, however many ticks this call
+     * catches up on.
      */
     public int expire(long now, Consumer<Throwable> onError) {
+        expiring = true;
+        expiringNow = now;
+        try {
+            return expireTicks(now, onError);
+        } finally {
+            expiring = false;
+            fileDeferred();
+        }
+    }
+
+    private int expireTicks(long now, Consumer<Throwable> onError) {
         // A "now" older than the last one (a cached clock) still runs what is due in the current tick.
         long nowTick = Math.max(tickOf(now), processedTick);
         int ran = 0;
@@ -184,12 +221,12 @@ public final class TimerWheel {
         if (heads[slot] == null) {
             return 0;
         }
-        long thisPass = ++pass;
         int ran = 0;
         WheelTimer t = heads[slot];
         while (t != null) {
             cursor = t.next;
-            if (t.linkedInPass != thisPass && t.deadline - now <= 0) {
+            // A timer rescheduled from here waits in DEFERRED, so this walk never meets it again.
+            if (t.deadline - now <= 0) {
                 unlink(t);
                 try {
                     t.fire();
@@ -202,6 +239,22 @@ public final class TimerWheel {
         }
         cursor = null;
         return ran;
+    }
+
+    /** Due timers scheduled during the expiry that just ended join the current tick, in order. */
+    private void fileDeferred() {
+        WheelTimer t = heads[DEFERRED];
+        heads[DEFERRED] = null;
+        tails[DEFERRED] = null;
+        deferredCount = 0;
+        while (t != null) {
+            WheelTimer next = t.next;
+            t.prev = null;
+            t.next = null;
+            t.slot = -1;
+            link(t); // due, so link files it in processedTick, where the next call starts
+            t = next;
+        }
     }
 
     /**
@@ -314,7 +367,7 @@ public final class TimerWheel {
 
     /** Unlinks every timer; for a stopping loop. */
     public void clear() {
-        for (int s = 0; s <= OVERFLOW; s++) {
+        for (int s = 0; s <= DEFERRED; s++) {
             WheelTimer t = heads[s];
             while (t != null) {
                 WheelTimer next = t.next;
@@ -330,5 +383,6 @@ public final class TimerWheel {
         wheelCount = 0;
         farCount = 0;
         overflowCount = 0;
+        deferredCount = 0;
     }
 }

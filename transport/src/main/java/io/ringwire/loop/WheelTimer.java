@@ -16,8 +16,6 @@ public class WheelTimer {
     WheelTimer next;
     /** The slot it is linked into, or -1 when not scheduled. */
     int slot = -1;
-    /** The expiry pass that linked it; a pass skips timers it linked itself (see TimerWheel). */
-    long linkedInPass;
 
     public WheelTimer(Runnable task) {
         this.task = java.util.Objects.requireNonNull(task, "task");

@@ -108,8 +108,9 @@ public final class UringEventLoop extends AbstractEventLoop implements io.ringwi
     /** Operations submitted whose final completion has not arrived; the loop waits for them on stop. */
     int inFlight;
 
-    public UringEventLoop(String name, WaitStrategy waitStrategy) throws IOException {
-        super(name, waitStrategy);
+    /** A loop whose timers run on {@code clock}; see {@link io.ringwire.EventLoopGroup.Builder#clock}. */
+    public UringEventLoop(String name, WaitStrategy waitStrategy, io.ringwire.loop.NanoClock clock) throws IOException {
+        super(name, waitStrategy, clock);
         start();
     }
 
@@ -176,7 +177,9 @@ public final class UringEventLoop extends AbstractEventLoop implements io.ringwi
     }
 
     private void armTimeout(int timeoutMillis) {
-        long deadline = nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        // The kernel's clock, not the loop's: the timeout is a real interval, and under a fake
+        // loop clock (tests) the two drift apart, which would keep a stale, long timeout armed.
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         if (timeoutArmed && timeoutDeadline - deadline <= 0) {
             return; // the pending one fires first, and the loop re-evaluates then
         }

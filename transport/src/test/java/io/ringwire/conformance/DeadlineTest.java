@@ -15,6 +15,7 @@ import io.ringwire.Server;
 import io.ringwire.ServerConfig;
 import io.ringwire.testutil.Await;
 import io.ringwire.testutil.ConformanceTest;
+import io.ringwire.testutil.FakeClock;
 import io.ringwire.testutil.Loopback;
 import io.ringwire.testutil.Peers;
 import io.ringwire.testutil.RecordingHandler;
@@ -34,7 +35,9 @@ import org.junit.jupiter.api.Timeout;
  * Per-connection read and write deadlines (Go's SetReadDeadline/SetWriteDeadline): expiry reaches
  * the handler as a SocketTimeoutException and leaves the connection open; a deadline can be
  * extended or cleared from any thread. "Did not fire" is judged by order, not by a sleep: a
- * sentinel timer on the same loop, due after the deadline would have been, runs after it.
+ * sentinel timer on the same loop, due after the deadline would have been, runs after it. The
+ * tests of extending and clearing run on a {@link FakeClock}, which moves only between the steps
+ * of a test, so a deadline that was moved cannot pass early by a scheduling accident either.
  */
 @Timeout(60)
 class DeadlineTest {
@@ -74,20 +77,30 @@ class DeadlineTest {
         }
     }
 
+    /** Armed first (a loop round trip in between), then extended from the test thread: the armed timer moves. */
     @ConformanceTest
     void readDeadlineExtendedFromAnotherThreadDoesNotFireEarly(TransportUnderTest transport) throws Exception {
+        FakeClock clock = new FakeClock();
         RecordingServer recorded = RecordingServer.echo();
-        try (EventLoopGroup group = transport.newGroup(1); Server server = echoServer(group, recorded);
+        try (EventLoopGroup group = transport.newGroup(1, clock); Server server = echoServer(group, recorded);
              Socket client = Peers.connect(server.localAddress())) {
             RecordingHandler h = recorded.next();
             Connection c = h.connection();
             c.setReadDeadline(SHORT);
+            FakeClock.settle(c.eventLoop()); // applied: the timer waits in the wheel for SHORT
             c.setReadDeadline(LONG); // extended before it could pass
-            Await.get(sentinel(c, SHORT.multipliedBy(4)), "a sentinel past the first deadline");
+            CompletableFuture<Void> sentinel = sentinel(c, SHORT.multipliedBy(4));
+            clock.advance(SHORT.multipliedBy(4), c.eventLoop());
+            Await.get(sentinel, "a sentinel past the first deadline");
             assertTrue(h.timeouts.isEmpty(), "the extended deadline fired early: " + h.timeouts);
             c.setReadDeadline(SHORT); // shortened again: now it fires
+            clock.advance(SHORT.minusNanos(1), c.eventLoop());
+            assertTrue(h.timeouts.isEmpty(), "not a nanosecond early: " + h.timeouts);
+            clock.advance(Duration.ofNanos(1), c.eventLoop());
             Await.until("the shortened deadline to pass", () -> h.timeouts.size() == 1);
             assertTrue(c.isOpen());
+            clock.advance(LONG, c.eventLoop());
+            assertEquals(1, h.timeouts.size(), "the extended deadline was replaced, so it never fires");
         }
     }
 
@@ -108,33 +121,47 @@ class DeadlineTest {
                 connection.flush();
             }
         }, false);
-        try (EventLoopGroup group = transport.newGroup(1); Server server = echoServer(group, recorded);
+        FakeClock clock = new FakeClock();
+        try (EventLoopGroup group = transport.newGroup(1, clock); Server server = echoServer(group, recorded);
              Socket client = Peers.connect(server.localAddress())) {
             RecordingHandler h = recorded.next();
-            for (int i = 0; i < 5 && h.timeouts.isEmpty(); i++) {
+            Connection c = h.connection();
+            // A message every half window, for three windows: each one moves the deadline on, so
+            // it never passes; had a move on the loop been lost, the first would pass at once.
+            for (int i = 0; i < 6; i++) {
+                clock.advance(window.dividedBy(2), c.eventLoop());
                 Peers.assertEchoes(client, new byte[] {(byte) i});
             }
+            assertTrue(h.timeouts.isEmpty(), "kept alive by the messages: " + h.timeouts);
+            clock.advance(window.minusNanos(1), c.eventLoop());
+            assertTrue(h.timeouts.isEmpty(), "quiet for less than the window: " + h.timeouts);
+            clock.advance(Duration.ofNanos(1), c.eventLoop());
             Await.until("the deadline once the peer is quiet", () -> !h.timeouts.isEmpty());
             assertEquals(Kind.READ, h.timeouts.get(0).kind());
+            assertEquals(1, h.timeouts.size());
             Peers.assertEchoes(client, new byte[] {42});
         }
     }
 
     @ConformanceTest
     void clearedReadDeadlineNeverFires(TransportUnderTest transport) throws Exception {
+        FakeClock clock = new FakeClock();
         RecordingServer recorded = RecordingServer.echo();
-        try (EventLoopGroup group = transport.newGroup(1); Server server = echoServer(group, recorded);
+        try (EventLoopGroup group = transport.newGroup(1, clock); Server server = echoServer(group, recorded);
              Socket client = Peers.connect(server.localAddress())) {
             RecordingHandler h = recorded.next();
             Connection c = h.connection();
             c.setReadDeadline(SHORT);
+            FakeClock.settle(c.eventLoop()); // armed, then cleared: the timer leaves the wheel
             c.setReadDeadline(Duration.ZERO);
             // The same on the loop thread, where the timer moves without a task.
             Await.get(CompletableFuture.runAsync(() -> {
                 c.setDeadline(SHORT);
                 c.setDeadline(Duration.ZERO);
             }, c.eventLoop()), "set and clear on the loop");
-            Await.get(sentinel(c, SHORT.multipliedBy(4)), "a sentinel past the deadline");
+            CompletableFuture<Void> sentinel = sentinel(c, SHORT.multipliedBy(4));
+            clock.advance(SHORT.multipliedBy(4), c.eventLoop());
+            Await.get(sentinel, "a sentinel past the deadline");
             assertTrue(h.timeouts.isEmpty(), "a cleared deadline fired: " + h.timeouts);
             Peers.assertEchoes(client, new byte[] {9});
         }
@@ -171,21 +198,30 @@ class DeadlineTest {
 
     @ConformanceTest
     void writeDeadlineExtendedOrClearedWhileBlockedDoesNotFire(TransportUnderTest transport) throws Exception {
+        FakeClock clock = new FakeClock();
         List<Filler> made = new java.util.concurrent.CopyOnWriteArrayList<>();
         RecordingServer recorded = fillers(made);
-        try (EventLoopGroup group = transport.newGroup(1); Server server = echoServer(group, recorded);
+        try (EventLoopGroup group = transport.newGroup(1, clock); Server server = echoServer(group, recorded);
              Socket client = Peers.connect(server.localAddress(), 4096)) {
             RecordingHandler h = recorded.next();
             Connection c = h.connection();
             Await.get(made.get(0).blocked, "the writes to back up");
             c.setWriteDeadline(SHORT);
+            FakeClock.settle(c.eventLoop()); // armed before it is moved
             c.setWriteDeadline(LONG);
-            Await.get(sentinel(c, SHORT.multipliedBy(4)), "a sentinel past the first deadline");
+            CompletableFuture<Void> first = sentinel(c, SHORT.multipliedBy(4));
+            clock.advance(SHORT.multipliedBy(4), c.eventLoop());
+            Await.get(first, "a sentinel past the first deadline");
             assertTrue(h.timeouts.isEmpty(), "extended: " + h.timeouts);
             c.setWriteDeadline(SHORT);
+            FakeClock.settle(c.eventLoop());
             c.setWriteDeadline(Duration.ZERO);
-            Await.get(sentinel(c, SHORT.multipliedBy(4)), "another sentinel");
+            CompletableFuture<Void> second = sentinel(c, SHORT.multipliedBy(4));
+            clock.advance(SHORT.multipliedBy(4), c.eventLoop());
+            Await.get(second, "another sentinel");
             assertTrue(h.timeouts.isEmpty(), "cleared: " + h.timeouts);
+            clock.advance(LONG, c.eventLoop());
+            assertTrue(h.timeouts.isEmpty(), "the cleared deadline replaced the extended one: " + h.timeouts);
             assertFalse(client.isClosed());
         }
     }
@@ -193,14 +229,17 @@ class DeadlineTest {
     /** With nothing queued no write is blocked, so a passing write deadline says nothing. */
     @ConformanceTest
     void writeDeadlineWithNothingQueuedPassesQuietly(TransportUnderTest transport) throws Exception {
+        FakeClock clock = new FakeClock();
         RecordingServer recorded = RecordingServer.echo();
-        try (EventLoopGroup group = transport.newGroup(1); Server server = echoServer(group, recorded);
+        try (EventLoopGroup group = transport.newGroup(1, clock); Server server = echoServer(group, recorded);
              Socket client = Peers.connect(server.localAddress())) {
             RecordingHandler h = recorded.next();
             Connection c = h.connection();
             Peers.assertEchoes(client, new byte[] {1});
             c.setWriteDeadline(SHORT);
-            Await.get(sentinel(c, SHORT.multipliedBy(4)), "a sentinel past the deadline");
+            CompletableFuture<Void> sentinel = sentinel(c, SHORT.multipliedBy(4));
+            clock.advance(SHORT.multipliedBy(4), c.eventLoop());
+            Await.get(sentinel, "a sentinel past the deadline");
             assertTrue(h.timeouts.isEmpty(), "nothing was blocked: " + h.timeouts);
         }
     }

@@ -19,7 +19,6 @@ import io.ringwire.testutil.RecordingHandler;
 import io.ringwire.testutil.RecordingServer;
 import io.ringwire.testutil.TestData;
 import io.ringwire.testutil.TransportUnderTest;
-import java.io.InputStream;
 import java.net.Socket;
 import org.agrona.DirectBuffer;
 import org.junit.jupiter.api.Timeout;
@@ -38,12 +37,7 @@ class PendingWritesOnCloseTest {
         return new ConnectionHandler() {
             @Override
             public void onOpen(Connection c) {
-                byte[] slice = new byte[64 * 1024];
-                for (int at = 0; at < TOTAL; at += slice.length) {
-                    TestData.fillStream(slice, slice.length, at);
-                    c.write(slice, 0, slice.length);
-                }
-                c.flush();
+                TestData.writeStream(c, TOTAL);
                 if (thenShutdownOutput) {
                     c.shutdownOutput();
                 }
@@ -58,19 +52,6 @@ class PendingWritesOnCloseTest {
     private static ServerConfig smallSendBuffer() {
         return ServerConfig.builder().connectionConfig(ConnectionConfig.builder()
                 .option(SocketOption.SO_SNDBUF, SOCKET_BUFFER).build()).build();
-    }
-
-    /** Reads to EOF, checking the stream; returns how many bytes came. */
-    private static long readStreamToEof(Socket s) throws Exception {
-        long received = 0;
-        byte[] buf = new byte[64 * 1024];
-        InputStream in = s.getInputStream();
-        for (int r; (r = in.read(buf)) > 0; ) {
-            int bad = TestData.firstStreamMismatch(buf, r, received);
-            assertEquals(-1, bad, "stream corrupt at byte " + (received + bad));
-            received += r;
-        }
-        return received;
     }
 
     @ConformanceTest
@@ -90,7 +71,7 @@ class PendingWritesOnCloseTest {
                 assertTrue(dropped > 0 && dropped <= TOTAL, "dropped " + dropped);
                 assertEquals(0, c.pendingOutboundBytes(), "nothing stays pending after close");
                 // What reached the kernel before the close is still delivered, and nothing else.
-                long received = readStreamToEof(s);
+                long received = Peers.readStreamToEof(s);
                 assertEquals(TOTAL, received + dropped,
                         "received " + received + " + dropped " + dropped + " must account for every byte written");
                 assertTrue(h.errors.isEmpty(), "a requested close is not an error: " + h.errors);
@@ -108,7 +89,7 @@ class PendingWritesOnCloseTest {
                 Connection c = h.connection();
                 Await.until("bytes to be queued", () -> c.pendingOutboundBytes() > 0);
                 assertTrue(c.isOpen(), "shutdownOutput does not close");
-                assertEquals(TOTAL, readStreamToEof(s), "every queued byte arrives before the FIN");
+                assertEquals(TOTAL, Peers.readStreamToEof(s), "every queued byte arrives before the FIN");
                 assertEquals(0, c.droppedBytes());
                 s.shutdownOutput();
                 Await.get(h.closed, "the server connection to close once both sides are shut");

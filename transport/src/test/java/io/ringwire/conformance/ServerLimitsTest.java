@@ -9,6 +9,7 @@ import io.ringwire.ServerConfig;
 import io.ringwire.loop.AbstractEventLoop;
 import io.ringwire.testutil.Await;
 import io.ringwire.testutil.ConformanceTest;
+import io.ringwire.testutil.Fds;
 import io.ringwire.testutil.Loopback;
 import io.ringwire.testutil.Peers;
 import io.ringwire.testutil.RecordingServer;
@@ -16,6 +17,7 @@ import io.ringwire.testutil.TransportUnderTest;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -36,10 +38,12 @@ class ServerLimitsTest {
              Socket a2 = Peers.connectFrom("127.0.0.1", server.localAddress())) {
             Peers.assertEchoes(a1, new byte[] {1});
             Peers.assertEchoes(a2, new byte[] {2});
+            Map<Integer, String> held = Fds.snapshot();
             try (Socket over = Peers.connectFrom("127.0.0.1", server.localAddress())) {
                 assertTrue(Peers.isClosedByPeer(over), "a third connection from 127.0.0.1 is closed");
             }
             Await.until("the refusal to be counted", () -> server.rejectedConnections() == 1);
+            Fds.awaitSame("after a per-IP refusal", held);
             Await.until("and in the loop stats", () -> group.loops().stream().mapToLong(l -> ((AbstractEventLoop) l).stats().rejectedPerIp()).sum() == 1);
             try (Socket b = Peers.connectFrom("127.0.0.2", server.localAddress())) {
                 Peers.assertEchoes(b, new byte[] {3});
@@ -71,12 +75,14 @@ class ServerLimitsTest {
                     admitted.add(s);
                     Peers.assertEchoes(s, new byte[] {(byte) i});
                 }
+                Map<Integer, String> held = Fds.snapshot();
                 for (int i = 0; i < 4; i++) {
                     try (Socket over = Peers.connect(server.localAddress())) {
                         assertTrue(Peers.isClosedByPeer(over), "connection " + (4 + i) + " is over the rate");
                     }
                 }
                 Await.until("the refusals to be counted", () -> server.rejectedConnections() == 4);
+                Fds.awaitSame("after four refusals by rate", held);
                 assertEquals(4, ((AbstractEventLoop) group.loops().get(0)).stats().rejectedByRate());
                 assertEquals(4, group.stats().connectionsRejected());
                 for (Socket s : admitted) {

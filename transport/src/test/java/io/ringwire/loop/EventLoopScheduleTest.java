@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.ringwire.EventLoop;
 import io.ringwire.EventLoopGroup;
 import io.ringwire.testutil.Await;
+import io.ringwire.testutil.ConformanceTest;
+import io.ringwire.testutil.TransportUnderTest;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -14,16 +16,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** EventLoop.schedule on a running loop: tasks run on the loop, in deadline order, unless cancelled. */
+/** EventLoop.schedule on a running loop of each backend: tasks run on the loop, in deadline order, unless cancelled. */
 @Timeout(20)
 class EventLoopScheduleTest {
 
-    @Test
-    void scheduledTaskRunsOnTheLoop() throws Exception {
-        try (EventLoopGroup group = EventLoopGroup.create(1)) {
+    @ConformanceTest
+    void scheduledTaskRunsOnTheLoop(TransportUnderTest transport) throws Exception {
+        try (EventLoopGroup group = transport.newGroup(1)) {
             EventLoop loop = group.next();
             CompletableFuture<Boolean> ranOnLoop = new CompletableFuture<>();
             loop.schedule(() -> ranOnLoop.complete(loop.inEventLoop()), 20, TimeUnit.MILLISECONDS);
@@ -31,9 +32,9 @@ class EventLoopScheduleTest {
         }
     }
 
-    @Test
-    void cancelledTaskDoesNotRun() throws Exception {
-        try (EventLoopGroup group = EventLoopGroup.create(1)) {
+    @ConformanceTest
+    void cancelledTaskDoesNotRun(TransportUnderTest transport) throws Exception {
+        try (EventLoopGroup group = transport.newGroup(1)) {
             EventLoop loop = group.next();
             AtomicBoolean cancelledRan = new AtomicBoolean();
             CompletableFuture<Void> later = new CompletableFuture<>();
@@ -47,9 +48,9 @@ class EventLoopScheduleTest {
         }
     }
 
-    @Test
-    void cancelFromTheLoopThreadIsExact() throws Exception {
-        try (EventLoopGroup group = EventLoopGroup.create(1)) {
+    @ConformanceTest
+    void cancelFromTheLoopThreadIsExact(TransportUnderTest transport) throws Exception {
+        try (EventLoopGroup group = transport.newGroup(1)) {
             EventLoop loop = group.next();
             AtomicBoolean ran = new AtomicBoolean();
             CompletableFuture<Boolean> cancelled = new CompletableFuture<>();
@@ -65,9 +66,9 @@ class EventLoopScheduleTest {
         }
     }
 
-    @Test
-    void tasksRunInDeadlineOrder() throws Exception {
-        try (EventLoopGroup group = EventLoopGroup.create(1)) {
+    @ConformanceTest
+    void tasksRunInDeadlineOrder(TransportUnderTest transport) throws Exception {
+        try (EventLoopGroup group = transport.newGroup(1)) {
             EventLoop loop = group.next();
             List<Integer> delays = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
@@ -94,9 +95,9 @@ class EventLoopScheduleTest {
         }
     }
 
-    @Test
-    void scheduleFromAnotherThreadWakesAParkedLoop() throws Exception {
-        try (EventLoopGroup group = EventLoopGroup.create(1)) {
+    @ConformanceTest
+    void scheduleFromAnotherThreadWakesAParkedLoop(TransportUnderTest transport) throws Exception {
+        try (EventLoopGroup group = transport.newGroup(1)) {
             EventLoop loop = group.next();
             for (int i = 0; i < 50; i++) {
                 CompletableFuture<Void> done = new CompletableFuture<>();
@@ -106,10 +107,46 @@ class EventLoopScheduleTest {
         }
     }
 
+    /**
+     * Tasks scheduled an hour out and cancelled from another thread leave the wheel within a
+     * turn of the loop, not an hour later: until then each node holds its task and whatever the
+     * task captured.
+     */
+    @ConformanceTest
+    void tasksCancelledFromAnotherThreadLeaveTheWheelWithinATurn(TransportUnderTest transport) throws Exception {
+        int n = 10_000;
+        try (EventLoopGroup group = transport.newGroup(1)) {
+            AbstractEventLoop loop = (AbstractEventLoop) group.next();
+            int before = timersAfterThisTurn(loop);
+            List<EventLoop.Cancellable> handles = new ArrayList<>(n);
+            AtomicBoolean ran = new AtomicBoolean();
+            for (int i = 0; i < n; i++) {
+                handles.add(loop.schedule(() -> ran.set(true), 1, TimeUnit.HOURS));
+            }
+            assertEquals(before + n, timersAfterThisTurn(loop), "all scheduled");
+            for (EventLoop.Cancellable h : handles) {
+                assertTrue(h.cancel());
+            }
+            assertEquals(before, timersAfterThisTurn(loop), "every cancelled task left the wheel");
+            assertFalse(ran.get());
+        }
+    }
+
+    /**
+     * The loop's pending timers as a timer due now sees them: it runs after the loop has applied
+     * what other threads sent before this call (scheduled tasks, cancels) and after every timer
+     * due before it, so its count is the turn's outcome. It does not count itself.
+     */
+    private static int timersAfterThisTurn(AbstractEventLoop loop) {
+        CompletableFuture<Integer> size = new CompletableFuture<>();
+        loop.execute(() -> loop.schedule(() -> size.complete(loop.timers().size()), 0, TimeUnit.NANOSECONDS));
+        return Await.get(size, "the loop's timer count");
+    }
+
     /** A delay meant as "practically never" must not overflow into the past and run at once. */
-    @Test
-    void veryLongDelaysDoNotRunEarly() throws Exception {
-        try (EventLoopGroup group = EventLoopGroup.create(1)) {
+    @ConformanceTest
+    void veryLongDelaysDoNotRunEarly(TransportUnderTest transport) throws Exception {
+        try (EventLoopGroup group = transport.newGroup(1)) {
             EventLoop loop = group.next();
             AtomicBoolean farRan = new AtomicBoolean();
             // First from the loop thread, alone: the loop's cached clock is behind the caller's,

@@ -109,7 +109,7 @@ class TimerWheelTest {
         assertEquals(List.of("t", "t"), ran);
     }
 
-    /** Timers one, several and many revolutions away wait in the overflow list and still run on time. */
+    /** Timers one, several and many revolutions away wait in the far wheel and still run on time. */
     @Test
     void wrapsAroundPastOneRevolution() {
         long[] deadlines = {REVOLUTION - 1, REVOLUTION + 5, REVOLUTION * 3 / 2, 3 * REVOLUTION + 7, 10 * REVOLUTION + 3};
@@ -212,9 +212,8 @@ class TimerWheelTest {
         assertEquals(List.of("before", "after"), ran);
     }
 
-    /** A timer that keeps rescheduling itself for "now" runs once per pass, so the loop goes on. */
-    @Test
-    void aSelfReschedulingTimerCannotHoldTheLoop() {
+    /** Schedules, at 0, a timer that reschedules itself at 0 each time it runs; returns its run count. */
+    private int[] selfRescheduling() {
         WheelTimer[] self = new WheelTimer[1];
         int[] runs = {0};
         self[0] = new WheelTimer(() -> {
@@ -222,10 +221,57 @@ class TimerWheelTest {
             wheel.schedule(self[0], 0);
         });
         wheel.schedule(self[0], 0);
+        return runs;
+    }
+
+    /** A timer that keeps rescheduling itself for "now" runs once per pass, so the loop goes on. */
+    @Test
+    void aSelfReschedulingTimerCannotHoldTheLoop() {
+        int[] runs = selfRescheduling();
         assertEquals(1, wheel.expire(MS, failures::add));
         assertEquals(1, wheel.expire(MS, failures::add));
         assertEquals(2, runs[0]);
         assertEquals(0, wheel.nanosUntilNext(MS), "overdue: the loop must not sleep");
+    }
+
+    /**
+     * The same across a catch-up of several ticks: the rescheduled timer must land where the next
+     * call looks, not in the tick this call is walking past (where it would wait a revolution).
+     */
+    @Test
+    void aTimerRescheduledIntoThePastDuringACatchUpRunsAtTheNextCall() {
+        int[] runs = selfRescheduling();
+        assertEquals(1, wheel.expire(10 * MS, failures::add));
+        assertEquals(0, wheel.nanosUntilNext(10 * MS), "overdue: the loop must not sleep");
+        assertEquals(1, wheel.expire(10 * MS, failures::add), "runs at the next call, not a revolution later");
+        assertEquals(1, wheel.expire(11 * MS, failures::add));
+        assertEquals(3, runs[0]);
+    }
+
+    /** A timer that moves another into the past, mid catch-up, over several ticks and revolutions. */
+    @Test
+    void aTimerMovedIntoThePastMidCatchUpIsNotStranded() {
+        WheelTimer moved = at(REVOLUTION / 2, "moved");
+        wheel.schedule(new WheelTimer(() -> {
+            ran.add("mover");
+            wheel.schedule(moved, 2 * TICK); // earlier than the tick being walked
+        }), 5 * TICK);
+        at(9 * TICK, "after");
+        assertEquals(2, wheel.expire(20 * TICK, failures::add), "mover and after; moved waits for the next call");
+        assertEquals(List.of("mover", "after"), ran);
+        assertEquals(0, wheel.nanosUntilNext(20 * TICK), "moved is overdue");
+        assertEquals(1, wheel.expire(20 * TICK, failures::add));
+        assertEquals(List.of("mover", "after", "moved"), ran);
+        assertEquals(0, wheel.size());
+        assertEquals(-1, wheel.nanosUntilNext(20 * TICK));
+
+        // Across a revolution boundary, with a catch-up longer than the wheel itself.
+        WheelTimer late = at(3 * REVOLUTION, "late");
+        wheel.schedule(new WheelTimer(() -> wheel.schedule(late, 21 * TICK)), 30 * TICK);
+        wheel.expire(20 * TICK + 2 * REVOLUTION, failures::add);
+        assertFalse(ran.contains("late"), "not in the call that moved it");
+        assertEquals(1, wheel.expire(20 * TICK + 2 * REVOLUTION, failures::add));
+        assertTrue(ran.contains("late"));
     }
 
     @Test

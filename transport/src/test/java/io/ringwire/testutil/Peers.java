@@ -76,6 +76,22 @@ public final class Peers {
         return out.toByteArray();
     }
 
+    /**
+     * Reads to EOF, checking every byte against {@link TestData#streamByte}; returns how many came.
+     * A reset instead of the EOF fails with the {@link java.net.SocketException}.
+     */
+    public static long readStreamToEof(Socket s) throws IOException {
+        long received = 0;
+        byte[] buf = new byte[64 * 1024];
+        InputStream in = s.getInputStream();
+        for (int r; (r = in.read(buf)) > 0; ) {
+            int bad = TestData.firstStreamMismatch(buf, r, received);
+            org.junit.jupiter.api.Assertions.assertEquals(-1, bad, "stream corrupt at byte " + (received + bad));
+            received += r;
+        }
+        return received;
+    }
+
     /** Writes {@code data} and checks that exactly it comes back. */
     public static void assertEchoes(Socket s, byte[] data) throws IOException {
         s.getOutputStream().write(data);

@@ -35,6 +35,17 @@ public final class TestData {
         }
     }
 
+    /** Queues the stream's first {@code length} bytes on {@code c}, in 64 KiB writes, and flushes. */
+    public static void writeStream(io.ringwire.Connection c, int length) {
+        byte[] slice = new byte[64 * 1024];
+        for (int at = 0; at < length; at += slice.length) {
+            int n = Math.min(slice.length, length - at);
+            fillStream(slice, n, at);
+            c.write(slice, 0, n);
+        }
+        c.flush();
+    }
+
     /** Index of the first byte of {@code buf[0, length)} that differs from the stream at {@code offset}; -1 if none. */
     public static int firstStreamMismatch(byte[] buf, int length, long offset) {
         for (int i = 0; i < length; i++) {

@@ -15,6 +15,12 @@ public record TransportUnderTest(Backend backend, WaitStrategy waitStrategy) {
                 .name("server-" + this).build();
     }
 
+    /** As {@link #newGroup(int)}, with every loop's timers on {@code clock} (a {@link FakeClock}, say). */
+    public EventLoopGroup newGroup(int threads, io.ringwire.loop.NanoClock clock) throws IOException {
+        return EventLoopGroup.builder().backend(backend).waitStrategy(waitStrategy).threads(threads)
+                .name("server-" + this).clock(clock).build();
+    }
+
     /**
      * A group for the client side of a test: the same backend, but always blocking, so a busy-poll
      * configuration spins one core and not two on a small machine.

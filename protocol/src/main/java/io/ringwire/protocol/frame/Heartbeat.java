@@ -17,6 +17,11 @@ import java.util.function.LongSupplier;
  * the next interval, so a busy connection costs one timer move a period, allocates nothing after
  * {@link #start()}, and does no work per message beyond {@link #heard()}'s clock read.
  *
+ * <p>Only bytes read count as heard. While the server pauses reading for backpressure (the frame
+ * server does while unwritable), a peer that still sends but reads its replies slowly is silent
+ * to the heartbeat, and after {@code misses} intervals it is closed as dead. Intervals must
+ * therefore be longer than the slowest reader to keep.
+ *
  * <p>Confined to the connection's loop thread: create, {@link #start()}, {@link #heard()} and
  * {@link #stop()} from its handler.
  */
@@ -36,7 +41,8 @@ public final class Heartbeat {
      * @param ping sends one PING on the connection (and flushes it); run on the loop thread
      */
     public Heartbeat(Connection connection, Duration interval, int misses, Runnable ping) {
-        this(connection, interval, misses, ping, System::nanoTime);
+        // The loop's clock, which its timer runs on: under a fake clock both must move together.
+        this(connection, interval, misses, ping, connection.eventLoop()::clockNanos);
     }
 
     /** As above, with time from {@code clock} (nanoseconds, any origin), so that tests drive it. */

@@ -16,8 +16,14 @@ public final class Backends {
     }
 
     public static EventLoopGroup group(Backend backend, int threads, String name) throws IOException {
+        return group(backend, threads, name, io.ringwire.loop.NanoClock.SYSTEM);
+    }
+
+    /** As above, with the loops' timers on {@code clock}, so that a test moves time itself. */
+    public static EventLoopGroup group(Backend backend, int threads, String name, io.ringwire.loop.NanoClock clock)
+            throws IOException {
         try {
-            return EventLoopGroup.builder().backend(backend).threads(threads).name(name).build();
+            return EventLoopGroup.builder().backend(backend).threads(threads).name(name).clock(clock).build();
         } catch (BackendUnavailableException e) {
             Assumptions.abort(backend.cliName() + " is not usable here: " + e.getMessage());
             throw e;
