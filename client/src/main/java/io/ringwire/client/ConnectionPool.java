@@ -7,6 +7,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A connection pool, one sub-pool per {@link Endpoint}, for connections of any protocol: what a
@@ -44,6 +45,7 @@ public final class ConnectionPool<T> implements AutoCloseable {
     private final PoolConfig config;
     private final ConcurrentHashMap<Endpoint, EndpointPool<T>> endpoints = new ConcurrentHashMap<>();
     private final AtomicInteger total = new AtomicInteger();
+    private final AtomicLong rounds = new AtomicLong();
     private final ScheduledThreadPoolExecutor housekeeper;
     private volatile boolean closed;
 
@@ -125,6 +127,11 @@ public final class ConnectionPool<T> implements AutoCloseable {
         return housekeeper.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
     }
 
+    /** Housekeeping rounds finished since the pool started: tests wait for one to assert that it changed nothing. */
+    long housekeepingRounds() {
+        return rounds.get();
+    }
+
     /** Takes a slot of the total; when full, closes an idle connection of another endpoint to make one. */
     boolean reserveTotal(EndpointPool<T> requester) {
         for (int attempt = 0; attempt < 2; attempt++) {
@@ -175,6 +182,7 @@ public final class ConnectionPool<T> implements AutoCloseable {
                         "pool housekeeping of " + ep.endpoint + " failed", e);
             }
         }
+        rounds.incrementAndGet();
     }
 
     /** Fails the waiters, closes the idle connections now and the borrowed ones on release, stops housekeeping. */

@@ -510,7 +510,9 @@ final class EndpointPool<T> {
                     break;
                 }
                 idleCount.decrementAndGet();
-                boolean idleTooLong = idleLimit > 0 && now - e.since >= idleLimit && live.get() > config.minIdle();
+                // idleCount no longer counts e: closing e still leaves minIdle idle if it is at least minIdle.
+                // (Borrowed connections do not count: they are not there to serve the next borrower.)
+                boolean idleTooLong = idleLimit > 0 && now - e.since >= idleLimit && idleCount.get() >= config.minIdle();
                 if (idleTooLong || expired(e, now) || !factory.isUsable(e.get())) {
                     e.state.set(PooledConnection.CLOSED);
                     destroy(e);

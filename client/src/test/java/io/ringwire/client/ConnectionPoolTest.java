@@ -47,6 +47,12 @@ class ConnectionPoolTest {
         return RetryPolicy.unwrap(f.handle((v, e) -> e).get(Poll.TIMEOUT_SECONDS, TimeUnit.SECONDS));
     }
 
+    /** Waits until a housekeeping round has started and finished after this call. */
+    private void awaitFullHousekeepingRound() {
+        long now = pool.housekeepingRounds();
+        Poll.until("a whole housekeeping round", () -> pool.housekeepingRounds() >= now + 2);
+    }
+
     @Test
     void aReleasedConnectionIsReused() throws Exception {
         pool(PoolConfig.builder());
@@ -151,6 +157,7 @@ class ConnectionPoolTest {
         assertTrue(released.idle() == 3 || released.idle() == 4, "idle after the releases: " + released);
         assertEquals(released.created(), released.idle(), "every connection made is idle: " + released);
         clock.advance(Duration.ofSeconds(9));
+        awaitFullHousekeepingRound(); // one that saw the clock at 9 s: it must have closed nothing
         assertEquals(0, factory.closes.get(), "not idle long enough yet");
         clock.advance(Duration.ofSeconds(2));
         Poll.until("eviction down to minIdle", () -> pool.stats().idle() == 1);
@@ -332,5 +339,30 @@ class ConnectionPoolTest {
         z.release();
         assertEquals(0, factory.openNow.get(), "every connection closed");
         assertInstanceOf(NotSentException.class, failure(pool.acquire(A)));
+    }
+
+    /** minIdle counts idle connections: those borrowed are not there for the next borrower. */
+    @Test
+    void evictionKeepsMinIdleIdleWhileOthersAreBorrowed() throws Exception {
+        // maxPerEndpoint 3: with all three borrowed, housekeeping has no slot to top minIdle up with.
+        pool(PoolConfig.builder().maxPerEndpoint(3).idleTimeout(Duration.ofSeconds(10)).minIdle(2).maxLifetime(Duration.ZERO));
+        PooledConnection<Conn> held = get(pool.acquire(A));
+        PooledConnection<Conn> x = get(pool.acquire(A));
+        PooledConnection<Conn> y = get(pool.acquire(A));
+        x.release();
+        y.release();
+        Poll.until("no minIdle top-up still connecting", () -> pool.stats().connecting() == 0);
+        assertEquals(2, pool.stats(A).idle(), "two idle, one borrowed: " + pool.stats(A));
+        clock.advance(Duration.ofSeconds(11));
+        awaitFullHousekeepingRound();
+        assertEquals(0, factory.closes.get(), "the two idle ones are the minIdle: none evicted, none churned");
+        assertEquals(3, factory.opens.get());
+        held.release();
+        // Now three are idle, one above minIdle: the one idle longest goes.
+        clock.advance(Duration.ofSeconds(11));
+        Poll.until("the one above minIdle evicted", () -> factory.closes.get() == 1);
+        awaitFullHousekeepingRound();
+        assertEquals(2, pool.stats(A).idle());
+        assertEquals(1, factory.closes.get());
     }
 }
