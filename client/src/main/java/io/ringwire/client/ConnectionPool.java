@@ -27,11 +27,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * connections, the oldest-queued idle one elsewhere is closed to make room.
  *
  * <h2>Failures and recovery</h2>
- * A failed open fails every waiter of that endpoint at once with a {@link NotSentException}
- * (nothing was sent, so the caller's {@link RetryPolicy} may retry any request), and starts the
- * {@link PoolConfig#reconnectBackoff()}: until it passes, acquires that find no idle connection
- * fail at once; after it, one probe connection is opened at a time until one succeeds. A server
- * restart thus costs a few fast failures and a trickle of probes, never a storm of reconnects.
+ * A failed open starts the {@link PoolConfig#reconnectBackoff()}: until it passes no new
+ * connection to that endpoint is tried, and after it one probe connection at a time until one
+ * succeeds. While the endpoint has no open connection, its waiters fail at once with a
+ * {@link NotSentException} (nothing was sent, so the caller's {@link RetryPolicy} may retry any
+ * request), and so do acquires that find nothing idle. While it has some, waiters stay queued for
+ * the ones in use: a transient connect failure under load does not fail requests that needed
+ * no new connection. A server restart thus costs a few fast failures and a trickle of probes,
+ * never a storm of reconnects.
  *
  * <h2>Threads</h2>
  * Thread-safe. {@link #acquire} never blocks: its future completes on the caller's thread when an

@@ -117,8 +117,8 @@ final class EndpointPool<T> {
             inService = true;
             if (pool.isClosed()) {
                 refused = new NotSentException("acquire " + endpoint + ": the pool is closed", null);
-            } else if (failing && clock.nanoTime() - retryAt < 0) {
-                refused = backoffFailure();
+            } else if (failing && clock.nanoTime() - retryAt < 0 && openConnections() == 0) {
+                refused = backoffFailure(); // nothing open to wait for, and no new one may be tried yet
             } else {
                 waiters.add(w);
                 waiting.incrementAndGet();
@@ -139,6 +139,11 @@ final class EndpointPool<T> {
             }
         }
         return w.future;
+    }
+
+    /** Open connections, borrowed or idle: the slots taken less those still connecting. */
+    private int openConnections() {
+        return live.get() - connecting.get();
     }
 
     private IOException backoffFailure() {
@@ -337,7 +342,11 @@ final class EndpointPool<T> {
             }
             long now = clock.nanoTime();
             if (failing && now - retryAt < 0) {
-                failWaiters(backoffFailure(), after);
+                // No new connection may be tried yet. Waiters that open connections can serve
+                // (they come back when released) keep their place; with none open, fail fast.
+                if (openConnections() == 0) {
+                    failWaiters(backoffFailure(), after);
+                }
             } else if (!waiters.isEmpty()) {
                 // While recovering from a failure, one probe connection at a time: no reconnect storm.
                 int want = failing ? 1 - connecting.get() : waiting.get() - connecting.get();
@@ -465,8 +474,12 @@ final class EndpointPool<T> {
             }
             retryAt = clock.nanoTime() + Math.max(0, delay);
             // Fail fast: those waiting get the cause now rather than their timeout later; the
-            // request layer's retry policy decides what to do (nothing was sent).
-            failWaiters(new NotSentException("acquire " + endpoint + ": connecting failed: " + oneLine(cause), cause), after);
+            // request layer's retry policy decides what to do (nothing was sent). Not while
+            // connections are open, though: those waiters needed no new one, and one will come
+            // back to them when released.
+            if (openConnections() == 0) {
+                failWaiters(new NotSentException("acquire " + endpoint + ": connecting failed: " + oneLine(cause), cause), after);
+            }
         } finally {
             lock.unlock();
         }

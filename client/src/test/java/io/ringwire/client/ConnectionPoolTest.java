@@ -365,4 +365,36 @@ class ConnectionPoolTest {
         assertEquals(2, pool.stats(A).idle());
         assertEquals(1, factory.closes.get());
     }
+
+    /**
+     * A connect that fails while other connections of the endpoint are open does not fail the
+     * waiters: they needed no new connection, and one comes back to them when released.
+     */
+    @Test
+    void aFailedOpenLeavesWaitersToTheConnectionsInUse() throws Exception {
+        pool(PoolConfig.builder().maxPerEndpoint(3).acquireTimeout(Duration.ofSeconds(30))
+                .reconnectBackoff(Backoff.of(Duration.ofSeconds(10), Duration.ofSeconds(10), 100, Duration.ZERO)));
+        PooledConnection<Conn> one = get(pool.acquire(A));
+        PooledConnection<Conn> two = get(pool.acquire(A));
+        factory.refuse = true;
+        CompletableFuture<PooledConnection<Conn>> third = pool.acquire(A); // its open is refused
+        Poll.until("the refused connect", () -> pool.stats().connectFailures() == 1);
+        assertFalse(third.isDone(), "two connections are open: the waiter stays queued for one");
+        CompletableFuture<PooledConnection<Conn>> fourth = pool.acquire(A); // within the backoff, but connections are open
+        assertFalse(fourth.isDone(), "queued, not refused: " + fourth);
+        assertEquals(2, pool.stats().pending());
+        Conn first = one.get();
+        one.release();
+        assertSame(first, get(third).get(), "the released connection went to the first waiter");
+        two.release();
+        PooledConnection<Conn> f = get(fourth);
+        assertEquals(1, pool.stats().connectFailures(), "nothing tried again within the backoff");
+        f.release();
+        get(third).release();
+
+        // With nothing open at all, the same failure does fail fast.
+        pool.close();
+        pool(PoolConfig.builder().reconnectBackoff(Backoff.of(Duration.ofSeconds(10), Duration.ofSeconds(10), 100, Duration.ZERO)));
+        assertInstanceOf(NotSentException.class, failure(pool.acquire(A)));
+    }
 }
