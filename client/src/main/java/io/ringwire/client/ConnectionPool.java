@@ -1,9 +1,11 @@
 package io.ringwire.client;
 
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -40,8 +42,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * Thread-safe. {@link #acquire} never blocks: its future completes on the caller's thread when an
  * idle connection is at hand, otherwise on the thread that released or opened one, or on the
  * pool's housekeeping thread (timeouts, eviction, minIdle, leak reports). Do not block in a
- * continuation of it on an event loop. {@link #close()} closes idle connections at once and the
- * others as they are released.
+ * continuation of it on an event loop. Cancelling an acquire's future gives up its place in the
+ * queue; a connection that reaches it anyway goes back to the pool. {@link #close()} closes idle
+ * connections at once and the others as they are released.
  */
 public final class ConnectionPool<T> implements AutoCloseable {
     private final ConnectionFactory<T> factory;
@@ -75,10 +78,28 @@ public final class ConnectionPool<T> implements AutoCloseable {
      * {@link PoolTimeoutException} (naming the pool's state) or a {@link NotSentException}.
      */
     public CompletableFuture<PooledConnection<T>> acquire(Endpoint endpoint) {
+        return acquire(endpoint, config.acquireTimeout());
+    }
+
+    /**
+     * As {@link #acquire(Endpoint)}, waiting at most {@code timeout} instead of the configured
+     * acquire timeout (a request with a deadline of its own passes what is left of it). A health
+     * check counts toward the wait. {@link Duration#ZERO} fails at once when nothing is idle.
+     */
+    public CompletableFuture<PooledConnection<T>> acquire(Endpoint endpoint, Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
         if (closed) {
             return CompletableFuture.failedFuture(new NotSentException("acquire " + endpoint + ": the pool is closed", null));
         }
-        return endpoint(endpoint).acquire();
+        return endpoint(endpoint).acquire(timeout.isNegative() ? 0 : saturatedNanos(timeout));
+    }
+
+    private static long saturatedNanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException tooLong) {
+            return Long.MAX_VALUE;
+        }
     }
 
     /**
@@ -91,7 +112,10 @@ public final class ConnectionPool<T> implements AutoCloseable {
         return ep == null || closed ? null : ep.tryAcquire();
     }
 
-    /** Opens {@link PoolConfig#minIdle()} connections to {@code endpoint} ahead of use; completes when they are open. */
+    /**
+     * Opens {@link PoolConfig#minIdle()} connections to {@code endpoint} ahead of use; completes
+     * when they are open, or fails with the cause when one could not be opened.
+     */
     public CompletableFuture<Void> prewarm(Endpoint endpoint) {
         return endpoint(endpoint).prewarm();
     }
@@ -126,8 +150,13 @@ public final class ConnectionPool<T> implements AutoCloseable {
         return closed;
     }
 
+    /** Runs {@code task} on the housekeeper after the delay; null if the pool is closing and takes no more. */
     Future<?> schedule(Runnable task, long delayNanos) {
-        return housekeeper.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+        try {
+            return housekeeper.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException closing) {
+            return null;
+        }
     }
 
     /** Housekeeping rounds finished since the pool started: tests wait for one to assert that it changed nothing. */
@@ -168,7 +197,7 @@ public final class ConnectionPool<T> implements AutoCloseable {
                     // On the housekeeper, never inline: the caller may hold its own endpoint's lock.
                     try {
                         housekeeper.execute(ep::dispatch);
-                    } catch (java.util.concurrent.RejectedExecutionException closing) {
+                    } catch (RejectedExecutionException closing) {
                         return; // closed meanwhile: shutdown fails the waiters
                     }
                 }

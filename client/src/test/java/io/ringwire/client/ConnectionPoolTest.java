@@ -366,6 +366,51 @@ class ConnectionPoolTest {
         assertEquals(1, factory.closes.get());
     }
 
+    /** A health check that never answers (a peer gone silent without a FIN) times the acquire out. */
+    @Test
+    void aHealthCheckThatNeverAnswersTimesOutTheAcquireAndDiscardsTheConnection() throws Exception {
+        pool(PoolConfig.builder().maxPerEndpoint(1).healthCheckAfterIdle(Duration.ofSeconds(5)).idleTimeout(Duration.ZERO)
+                .acquireTimeout(Duration.ofMillis(100)));
+        PooledConnection<Conn> c = get(pool.acquire(A));
+        Conn silent = c.get();
+        c.release();
+        clock.advance(Duration.ofSeconds(6));
+        factory.checksHang = true;
+        Throwable e = failure(pool.acquire(A));
+        assertInstanceOf(PoolTimeoutException.class, e);
+        assertTrue(e.getMessage().contains("health check"), e.getMessage());
+        assertEquals(1, factory.healthChecks.get());
+        assertFalse(silent.open, "a connection whose check never answered is closed, not pooled again");
+        assertEquals(0, pool.stats().active(), pool.stats().toString());
+        assertEquals(1, pool.stats().timeouts());
+    }
+
+    /**
+     * The same for a waiter: its own timer is cancelled once a connection reaches it, so the
+     * check that follows must be bounded by what is left of its wait. A clock that moves a second
+     * at every reading makes each hand-over find the connection idle long enough for a check.
+     */
+    @Test
+    void aWaiterHandedAConnectionDueACheckIsStillBoundByItsTimeout() throws Exception {
+        java.util.concurrent.atomic.AtomicLong t = new java.util.concurrent.atomic.AtomicLong();
+        pool = new ConnectionPool<>(factory, PoolConfig.builder().maxPerEndpoint(1).healthCheckAfterIdle(Duration.ofMillis(1))
+                .idleTimeout(Duration.ZERO).maxLifetime(Duration.ZERO).housekeepingPeriod(Duration.ofMillis(5))
+                .clock(() -> t.addAndGet(1_000_000_000L)).build());
+        PooledConnection<Conn> held = get(pool.acquire(A));
+        assertEquals(1, factory.healthChecks.get(), "checked on its first borrow");
+        CompletableFuture<PooledConnection<Conn>> waiter = pool.acquire(A, Duration.ofSeconds(2));
+        assertFalse(waiter.isDone());
+        factory.checksHang = true;
+        Conn c = held.get();
+        held.release(); // goes to the waiter, and its check never answers
+        Throwable w = failure(waiter);
+        assertInstanceOf(PoolTimeoutException.class, w);
+        assertTrue(w.getMessage().contains("health check"), "handed over, checked, then timed out: " + w.getMessage());
+        assertEquals(2, factory.healthChecks.get());
+        assertFalse(c.open);
+        assertEquals(0, pool.stats().active());
+    }
+
     /**
      * A connect that fails while other connections of the endpoint are open does not fail the
      * waiters: they needed no new connection, and one comes back to them when released.
@@ -396,5 +441,46 @@ class ConnectionPoolTest {
         pool.close();
         pool(PoolConfig.builder().reconnectBackoff(Backoff.of(Duration.ofSeconds(10), Duration.ofSeconds(10), 100, Duration.ZERO)));
         assertInstanceOf(NotSentException.class, failure(pool.acquire(A)));
+    }
+
+    @Test
+    void aCancelledAcquireGivesUpItsPlaceAndTheConnectionGoesToTheNext() throws Exception {
+        pool(PoolConfig.builder().maxPerEndpoint(1).acquireTimeout(Duration.ofSeconds(30)));
+        PooledConnection<Conn> held = get(pool.acquire(A));
+        CompletableFuture<PooledConnection<Conn>> gaveUp = pool.acquire(A);
+        CompletableFuture<PooledConnection<Conn>> next = pool.acquire(A);
+        assertEquals(2, pool.stats().pending());
+        assertTrue(gaveUp.cancel(false));
+        assertEquals(1, pool.stats().pending(), "the cancelled one left the queue at once");
+        Conn c = held.get();
+        held.release();
+        assertSame(c, get(next).get());
+        get(next).release();
+        assertEquals(new PoolStats(0, 1, 0, 0, 1, 0, 0, 0), pool.stats(), "nothing lost, nothing counted as a timeout");
+    }
+
+    /** The object is reused per borrow: a stale release with the old borrow's stamp is refused. */
+    @Test
+    void aStaleReleaseIsRefusedByItsStamp() throws Exception {
+        pool(PoolConfig.builder().maxPerEndpoint(1));
+        PooledConnection<Conn> first = get(pool.acquire(A));
+        long oldStamp = first.stamp();
+        first.release(oldStamp);
+        PooledConnection<Conn> second = get(pool.acquire(A));
+        assertSame(first, second, "the same entry, borrowed again");
+        assertThrows(IllegalStateException.class, () -> first.release(oldStamp), "the first borrower's second release");
+        assertThrows(IllegalStateException.class, () -> first.discard(oldStamp));
+        assertEquals(1, pool.stats().active(), "the second borrow is untouched");
+        assertNull(pool.tryAcquire(A), "and not handed out twice");
+        second.release(second.stamp());
+        assertEquals(1, pool.stats().idle());
+    }
+
+    @Test
+    void prewarmFailsWhenAnOpenFails() throws Exception {
+        pool(PoolConfig.builder().minIdle(2));
+        factory.refuse = true;
+        Throwable e = failure(pool.prewarm(A));
+        assertTrue(e.getMessage().contains("ECONNREFUSED"), String.valueOf(e));
     }
 }

@@ -54,6 +54,8 @@ final class FakeFactory implements ConnectionFactory<FakeFactory.Conn> {
     volatile boolean refuse;
     /** When set, opens stay pending here until the test completes them. */
     volatile Queue<CompletableFuture<Void>> held;
+    /** When set, health checks never answer (a peer that went silent without a FIN). */
+    volatile boolean checksHang;
     private final AtomicInteger ids = new AtomicInteger();
 
     @Override
@@ -83,7 +85,7 @@ final class FakeFactory implements ConnectionFactory<FakeFactory.Conn> {
     @Override
     public CompletableFuture<Boolean> healthCheck(Conn c) {
         healthChecks.incrementAndGet();
-        return CompletableFuture.completedFuture(c.healthy);
+        return checksHang ? new CompletableFuture<>() : CompletableFuture.completedFuture(c.healthy);
     }
 
     @Override
