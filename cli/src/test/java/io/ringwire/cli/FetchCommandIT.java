@@ -9,6 +9,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -116,6 +117,60 @@ class FetchCommandIT {
             assertTrue(r.stderr().contains("timed out after 300 ms"), r.stderr());
             acceptor.interrupt();
         }
+    }
+
+    /**
+     * A server that never answers the first request, and answers every later one: with one
+     * connection allowed, the timed-out request must give its connection back (closed, since
+     * its state is unknown), or every request after it would starve for a connection too.
+     */
+    @Test
+    void aRequestThatTimesOutCostsOneErrorNotTheRest() throws Exception {
+        byte[] ok = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII);
+        AtomicInteger requests = new AtomicInteger();
+        try (ServerSocket server = new ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
+            Thread acceptor = Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    while (true) {
+                        Socket s = server.accept();
+                        Thread.ofPlatform().daemon().start(() -> {
+                            try (s) {
+                                while (readHead(s)) {
+                                    if (requests.incrementAndGet() > 1) {
+                                        s.getOutputStream().write(ok);
+                                    } // the first request: silence, until the client gives up and closes
+                                }
+                            } catch (IOException closed) {
+                                // the client closed it
+                            }
+                        });
+                    }
+                } catch (IOException closed) {
+                    // the test is over
+                }
+            });
+            Result r = fetch("http://127.0.0.1:" + server.getLocalPort() + "/", "--requests", "5", "--concurrency", "1",
+                    "--max-conns", "1", "--timeout", "500ms");
+            assertEquals(1, r.exit(), r.stderr());
+            assertEquals(1, r.get("errors"), r.stdout() + r.stderr());
+            assertEquals(4, r.get("ok"), r.stdout() + r.stderr());
+            assertEquals(2, r.get("conns_opened"), "the timed-out connection, then one for the rest");
+            assertTrue(r.stderr().contains("1 x timed out after 500 ms"), r.stderr());
+            acceptor.interrupt();
+        }
+    }
+
+    /** Reads one request head; false at EOF. */
+    private static boolean readHead(Socket s) throws IOException {
+        java.io.InputStream in = s.getInputStream();
+        int matched = 0;
+        for (int b; (b = in.read()) >= 0; ) {
+            matched = (b == '\r' || b == '\n') ? matched + 1 : 0;
+            if (matched == 4) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Test
