@@ -179,11 +179,12 @@ class HttpClientTest {
     @Test
     void aLargeUnreadBodyHoldsItsConnection() throws Exception {
         client = HttpClient.builder(clientGroup).maxConnsPerHost(1).bodyWindow(16 * 1024)
-                .unconsumedBodyTimeout(Duration.ofMinutes(10)).acquireTimeout(Duration.ofMillis(100)).build();
+                .unconsumedBodyTimeout(Duration.ofMinutes(10)).acquireTimeout(Duration.ofSeconds(WAIT)).build();
         HttpClientResponse unread = get(client.send(HttpClientRequest.get(url("/big"))));
         assertEquals(200, unread.status());
         assertEquals(1, client.stats().active(), "the unread body holds the connection");
-        assertInstanceOf(PoolTimeoutException.class, failure(client.send(HttpClientRequest.get(url("/plaintext")))),
+        // A request of 200 ms waits for a connection no longer than that.
+        assertInstanceOf(PoolTimeoutException.class, failure(client.send(HttpClientRequest.get(url("/plaintext")), Duration.ofMillis(200))),
                 "the one slot is taken");
         assertFalse(unread.isComplete());
         assertEquals(BIG.length, get(unread.body()).length, "asked for, the body comes after all");
