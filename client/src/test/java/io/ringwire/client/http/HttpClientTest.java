@@ -468,4 +468,18 @@ class HttpClientTest {
         assertTrue(RetryPolicy.builder(Backoff.none()).build().mayRetry(new ClosedBeforeSendException("x", null), false),
                 "provably unsent: retried even for a POST");
     }
+    @Test
+    void headerFieldsTheClientWritesItselfAreRefusedAndHostCanBeSet() {
+        java.net.URI uri = java.net.URI.create("http://10.0.0.1:8080/x");
+        for (String name : List.of("Content-Length", "transfer-encoding")) {
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> HttpClientRequest.get(uri).withHeader(name, "5"));
+            assertTrue(e.getMessage().contains(name), e.getMessage());
+        }
+        String wire = new String(HttpClientRequest.get(uri).withHeader("Host", "example.test").encode(), StandardCharsets.ISO_8859_1);
+        assertTrue(wire.contains("\r\nHost: example.test\r\n") && !wire.contains("10.0.0.1"), wire);
+        String post = new String(new HttpClientRequest("post", uri, List.of(), null).encode(), StandardCharsets.ISO_8859_1);
+        assertTrue(post.contains("Content-Length: 0"), post);
+        assertTrue(!new String(HttpClientRequest.get(uri).encode(), StandardCharsets.ISO_8859_1).contains("Connection"));
+    }
 }
