@@ -107,22 +107,48 @@ class DialerTest {
         assertInstanceOf(UnknownHostException.class, empty);
     }
 
-    @Test
-    void aResolverThatHangsTimesOut() throws Exception {
-        CountDownLatch never = new CountDownLatch(1);
-        Resolver hangs = h -> {
+    /** A resolver whose lookups block until {@code released}, as the system's does while DNS is down. */
+    private static Resolver hangingUntil(CountDownLatch released) {
+        return h -> {
             try {
-                never.await();
+                released.await();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
             throw new UnknownHostException("interrupted");
         };
+    }
+
+    @Test
+    void aResolverThatHangsTimesOut() throws Exception {
+        CountDownLatch never = new CountDownLatch(1);
+        Resolver hangs = hangingUntil(never);
         try {
             Throwable e = failure(new Dialer(group, DialConfig.builder().resolver(hangs).resolveTimeout(Duration.ofMillis(50)).build())
                     .dial("slow.test", 80, QUIET));
             assertInstanceOf(DialTimeoutException.class, e);
             assertEquals("dial slow.test:80: resolving slow.test timed out after 50 ms", e.getMessage());
+        } finally {
+            never.countDown();
+        }
+    }
+
+    /** A DNS outage: lookups that hang hold at most the resolver pool's threads, and every dial still times out on time. */
+    @Test
+    void hangingLookupsHoldABoundedNumberOfThreads() throws Exception {
+        CountDownLatch never = new CountDownLatch(1);
+        Resolver hangs = hangingUntil(never);
+        try {
+            Dialer d = new Dialer(group, DialConfig.builder().resolver(hangs).resolveTimeout(Duration.ofMillis(200)).build());
+            List<CompletableFuture<Connection>> dials = new ArrayList<>();
+            for (int i = 0; i < 3 * Dialer.RESOLVER_THREADS; i++) {
+                dials.add(d.dial("outage" + i + ".test", 80, QUIET));
+            }
+            for (CompletableFuture<Connection> f : dials) {
+                assertInstanceOf(DialTimeoutException.class, failure(f));
+            }
+            long resolvers = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("ringwire-resolver")).count();
+            assertTrue(resolvers <= Dialer.RESOLVER_THREADS, resolvers + " resolver threads for " + dials.size() + " hung lookups");
         } finally {
             never.countDown();
         }
