@@ -137,7 +137,7 @@ final class FetchCommand implements Callable<Integer> {
         try {
             URI uri = new URI(url);
             HttpClientRequest.get(uri); // checks the scheme and host
-            if (uri.getPort() > 65535) {
+            if (uri.getPort() == 0 || uri.getPort() > 65535) { // -1 is no port given: 80
                 throw new IllegalArgumentException("port out of range");
             }
             return uri;

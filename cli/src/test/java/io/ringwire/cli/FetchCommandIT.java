@@ -177,7 +177,8 @@ class FetchCommandIT {
     void badArgumentsGetOneLineAndExitTwo() throws Exception {
         for (List<String> args : List.<List<String>>of(List.of("ftp://example/"), List.of("not a url"), List.of(),
                 List.of("http://127.0.0.1:1/", "--requests", "0"), List.of("http://127.0.0.1:1/", "--concurrency", "0"),
-                List.of("http://127.0.0.1:1/", "--max-conns", "-1"), List.of("http://127.0.0.1:1/", "--timeout", "soon"))) {
+                List.of("http://127.0.0.1:1/", "--max-conns", "-1"), List.of("http://127.0.0.1:1/", "--timeout", "soon"),
+                List.of("http://127.0.0.1:0/"), List.of("http://127.0.0.1:65536/"))) {
             Result r = fetch(args.toArray(String[]::new));
             assertEquals(2, r.exit(), args + ": " + r.stderr());
             assertEquals(1, r.stderr().strip().lines().count(), args + ": " + r.stderr());
