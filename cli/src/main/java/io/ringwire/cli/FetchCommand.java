@@ -5,6 +5,7 @@ import io.ringwire.BackendUnavailableException;
 import io.ringwire.EventLoopGroup;
 import io.ringwire.client.Backoff;
 import io.ringwire.client.DialConfig;
+import io.ringwire.client.PoolStats;
 import io.ringwire.client.RequestTimeoutException;
 import io.ringwire.client.RetryPolicy;
 import io.ringwire.client.http.HttpClient;
@@ -92,6 +93,7 @@ final class FetchCommand implements Callable<Integer> {
             return Main.EXIT_FAILURE;
         }
         long opened;
+        PoolStats pool;
         try (group) {
             HttpClient.Builder builder = HttpClient.builder(group)
                     .dial(DialConfig.builder().connectTimeout(timeout).build())
@@ -102,10 +104,15 @@ final class FetchCommand implements Callable<Integer> {
             }
             try (HttpClient client = builder.build()) {
                 run(client, HttpClientRequest.get(uri));
-                opened = client.stats().created();
+                pool = client.stats();
+                opened = pool.created();
             }
         }
         errorKinds.forEach((kind, n) -> System.err.println("ringwire fetch: " + n.get() + " x " + kind));
+        if (pool.connectFailures() > 0) {
+            // Retries can hide failed connects; this says how many the pool's backoff let through.
+            System.err.println("ringwire fetch: " + pool.connectFailures() + " failed connect(s)");
+        }
         long p50 = latency.getTotalCount() == 0 ? 0 : latency.getValueAtPercentile(50);
         long p99 = latency.getTotalCount() == 0 ? 0 : latency.getValueAtPercentile(99);
         System.out.println("requests=" + requests + " ok=" + ok.get() + " errors=" + errors.get() + " conns_opened=" + opened

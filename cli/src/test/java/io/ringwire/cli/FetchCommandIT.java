@@ -191,10 +191,33 @@ class FetchCommandIT {
      * request still succeeds, the new server serves the rest, and the client opens only a handful
      * of new connections (backoff, one probe at a time; no storm).
      */
+    /**
+     * How many connects the pool's default reconnect backoff (full jitter, 50 ms base, 5 s cap,
+     * one probe at a time) lets through in {@code downNanos}, but for a chance below one in a
+     * million: N probes fit only if the N-1 delays between them do, and delay i, uniform in
+     * [0, c_i], fits in the downtime D with probability at most min(1, D / c_i). Long.MAX_VALUE if
+     * D reaches the cap, where the product stops shrinking.
+     */
+    static long probesThatFitIn(long downNanos) {
+        double d = downNanos / 1e6;
+        double cap = 5000;
+        if (d >= cap) {
+            return Long.MAX_VALUE;
+        }
+        double chance = 1;
+        long n = 1;
+        for (int i = 1; chance >= 1e-6; i++, n++) {
+            double ceiling = Math.min(cap, 50 * Math.pow(2, i - 1));
+            chance *= Math.min(1, d / ceiling);
+        }
+        return n;
+    }
+
     @Test
     void aServerRestartMidRunIsRiddenOut() throws Exception {
         RingwireProcess first = RingwireProcess.start("http", "--port", "0");
         int port = Integer.parseInt(first.awaitReady().group(3));
+        long downSince;
         ProcessBuilder pb = new ProcessBuilder(RingwireProcess.LAUNCHER.toString(), "fetch",
                 "http://127.0.0.1:" + port + "/plaintext", "--requests", "60000", "--concurrency", "4", "--max-conns", "2",
                 "--timeout", "30s", "--retries", "100");
@@ -206,11 +229,13 @@ class FetchCommandIT {
                 assertTrue(System.nanoTime() < deadline, "fetch made no progress");
                 java.util.concurrent.locks.LockSupport.parkNanos(20_000_000); // between polls of the server's counter
             }
+            downSince = System.nanoTime();
             first.process.destroyForcibly();
             first.process.waitFor(30, TimeUnit.SECONDS);
         }
         try (RingwireProcess second = RingwireProcess.start("http", "--port", String.valueOf(port))) {
             second.awaitReady();
+            long downNanos = System.nanoTime() - downSince;
             String out = new String(fetch.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             String err = new String(fetch.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(fetch.waitFor(120, TimeUnit.SECONDS), "fetch did not finish");
@@ -219,6 +244,18 @@ class FetchCommandIT {
             assertEquals(60000, r.get("ok"));
             assertTrue(r.get("conns_opened") <= 2 + 2 + 4, "a few reconnects, not a storm: " + out);
             assertTrue(metric(port, "ringwire_http_requests_total") > 1000, "the restarted server served the rest");
+            // conns_opened counts the connects that worked; a storm is made of those that fail.
+            Matcher failed = Pattern.compile("ringwire fetch: (\\d+) failed connect\\(s\\)").matcher(err);
+            long failures = failed.find() ? Long.parseLong(failed.group(1)) : 0;
+            assertTrue(failures >= 1, "the client met the server down: " + err);
+            long bound = probesThatFitIn(downNanos);
+            System.err.println("restart: " + downNanos / 1_000_000 + " ms down, " + failures + " failed connects, bound " + bound);
+            if (bound < Long.MAX_VALUE) {
+                assertTrue(failures <= bound, failures + " failed connects in " + downNanos / 1_000_000
+                        + " ms of downtime; the pool's backoff allows at most " + bound + ": " + err);
+            } else {
+                System.err.println("downtime of " + downNanos / 1_000_000 + " ms reached the backoff's cap: no bound on failed connects");
+            }
         } finally {
             fetch.destroyForcibly();
         }
