@@ -126,6 +126,16 @@ public final class ConnectionPool<T> implements AutoCloseable {
         return ep != null ? ep : endpoints.computeIfAbsent(endpoint, e -> new EndpointPool<>(this, e, factory, config));
     }
 
+    /**
+     * Closes every idle connection to {@code endpoint} now, and returns how many. For a client
+     * that has just found one of them closed by the server: those that sat idle as long are
+     * suspect too, and the next borrower should not meet them one by one.
+     */
+    public int evictIdle(Endpoint endpoint) {
+        EndpointPool<T> ep = endpoints.get(endpoint);
+        return ep == null ? 0 : ep.evictIdle();
+    }
+
     /** Counters summed over every endpoint. */
     public PoolStats stats() {
         PoolStats s = PoolStats.ZERO;

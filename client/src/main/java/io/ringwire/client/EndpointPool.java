@@ -694,6 +694,23 @@ final class EndpointPool<T> {
         after.forEach(Runnable::run);
     }
 
+    /** Closes every idle connection now; returns how many. */
+    int evictIdle() {
+        int n = 0;
+        lock.lock();
+        try {
+            for (PooledConnection<T> e; (e = idle.poll()) != null; ) {
+                idleCount.decrementAndGet();
+                e.state.set(PooledConnection.CLOSED);
+                destroy(e);
+                n++;
+            }
+        } finally {
+            lock.unlock();
+        }
+        return n;
+    }
+
     /** Closes one idle connection so that another endpoint can use its slot; false if none. */
     boolean evictOneIdle() {
         PooledConnection<T> e = idle.poll();

@@ -85,7 +85,7 @@ public final class HttpClient implements AutoCloseable {
                 c.close();
             }
         }, b.pool.build());
-        this.retry = b.retry;
+        this.retry = b.retry != null ? b.retry : defaultRetry(pool.config().maxIdlePerEndpoint());
         this.breakerFactory = b.breakers;
         this.rateLimiter = b.rateLimiter;
         this.responseTimeout = b.responseTimeout;
@@ -152,9 +152,16 @@ public final class HttpClient implements AutoCloseable {
         }
         call.acquiring(acquiring);
         CompletableFuture<HttpClientResponse> f = acquiring.thenCompose(lease -> exchange(call, lease, bytes, head));
-        if (breaker != null) {
-            f.whenComplete((r, e) -> report(breaker, permit, r, e));
-        }
+        f.whenComplete((r, e) -> {
+            if (breaker != null) {
+                report(breaker, permit, r, e);
+            }
+            if (e != null && retriesByDefault(RetryPolicy.unwrap(e))) {
+                // The server drops idle connections: the others idle in the pool are suspect too,
+                // and a retry that met them one by one would spend its attempts on dead ones.
+                pool.evictIdle(endpoint);
+            }
+        });
         return f;
     }
 
@@ -193,6 +200,18 @@ public final class HttpClient implements AutoCloseable {
         return t instanceof StaleConnectionException || t instanceof ClosedBeforeSendException;
     }
 
+    /**
+     * The default policy: retry the keep-alive race at once (within 1 ms), up to once per idle
+     * connection allowed, plus one. A race also closes the endpoint's other idle connections
+     * (see {@link #attempt}), so a retry normally gets a fresh or just-used connection at once;
+     * the extra attempts are for a server whose idle timeout is so short that it races again.
+     */
+    static RetryPolicy defaultRetry(int maxIdlePerHost) {
+        int attempts = (int) Math.min(Integer.MAX_VALUE, Math.max(2L, maxIdlePerHost + 1L));
+        return RetryPolicy.builder(Backoff.of(Duration.ofMillis(1), Duration.ofMillis(1), attempts, Duration.ZERO))
+                .retryOn(HttpClient::retriesByDefault).build();
+    }
+
     /** The circuit breaker of {@code host:port}, or null if there is none (yet, or at all). */
     public CircuitBreaker circuitBreaker(Endpoint endpoint) {
         return breakers.get(endpoint);
@@ -225,9 +244,8 @@ public final class HttpClient implements AutoCloseable {
         private final EventLoopGroup group;
         private DialConfig dial = DialConfig.defaults();
         private final PoolConfig.Builder pool = PoolConfig.builder().maxTotal(1024).maxPerEndpoint(64).maxIdlePerEndpoint(64);
-        /** One immediate retry of a request that met a keep-alive connection the server had closed. */
-        private RetryPolicy retry = RetryPolicy.builder(Backoff.of(Duration.ofMillis(1), Duration.ofMillis(1), 2, Duration.ZERO))
-                .retryOn(HttpClient::retriesByDefault).build();
+        /** Null for the default: {@link #defaultRetry}, sized by the idle limit. */
+        private RetryPolicy retry;
         private Function<Endpoint, CircuitBreaker> breakers;
         private RateLimiter rateLimiter;
         private int maxHead = 16 * 1024;
@@ -302,10 +320,12 @@ public final class HttpClient implements AutoCloseable {
         }
 
         /**
-         * Replaces the default, which retries once, at once, a request that met a keep-alive
-         * connection the server had closed: before the request was written
-         * ({@link ClosedBeforeSendException}, any method), or before any byte of the response
-         * ({@link StaleConnectionException}, idempotent requests only); and nothing else.
+         * Replaces the default, which retries at once a request that met a keep-alive connection
+         * the server had closed: before the request was written ({@link ClosedBeforeSendException},
+         * any method), or before any byte of the response ({@link StaleConnectionException},
+         * idempotent requests only); and nothing else. It tries at most once per idle connection
+         * allowed ({@link #maxIdleConnsPerHost}) plus one, since each such failure closes the dead
+         * connection it met and the next attempt takes another.
          */
         public Builder retry(RetryPolicy retry) {
             this.retry = Objects.requireNonNull(retry, "retry");

@@ -359,6 +359,38 @@ class HttpClientTest {
         }
     }
 
+    /**
+     * Two idle connections the server has closed (it reads the next request on each and hangs
+     * up): the first that a request meets tells the client the server drops idle connections, so
+     * the other is closed unused, and the retry goes out on a new connection. The old default (one
+     * retry) met the second dead one and failed.
+     */
+    @Test
+    void aKeepAliveRaceFlushesTheOtherIdleConnectionsBeforeTheRetry() throws Exception {
+        java.util.concurrent.CountDownLatch both = new java.util.concurrent.CountDownLatch(2);
+        try (ScriptedHttpServer server = new ScriptedHttpServer((srv, n, s) -> {
+            if (n > 2) {
+                srv.answerEach(s);
+                return;
+            }
+            both.countDown();
+            srv.readHead(s);
+            both.await(); // two connections open before either answers: both end up idle in the pool
+            s.getOutputStream().write(ScriptedHttpServer.OK);
+            srv.readHead(s); // the next request on it: hang up without a byte
+        })) {
+            client = HttpClient.builder(clientGroup).maxConnsPerHost(2).build();
+            CompletableFuture<HttpClientResponse> a = client.send(HttpClientRequest.get(server.url("/")));
+            CompletableFuture<HttpClientResponse> b = client.send(HttpClientRequest.get(server.url("/")));
+            assertEquals("ok", get(get(a).bodyAsString()));
+            assertEquals("ok", get(get(b).bodyAsString()));
+            Poll.until("both idle", () -> client.stats().idle() == 2);
+            assertEquals("ok", get(get(client.send(HttpClientRequest.get(server.url("/")))).bodyAsString()));
+            assertEquals(3, client.stats().created(), client.stats().toString());
+            assertEquals(4, server.requests.get(), "two answered, one on a dead connection, the retry: the other dead one got none");
+        }
+    }
+
     @Test
     void aGarbledResponseFailsTheRequestOnly() throws Exception {
         try (ServerSocket raw = new ServerSocket(0, 8, InetAddress.getByName("127.0.0.1"))) {
@@ -467,6 +499,8 @@ class HttpClientTest {
         assertFalse(HttpClient.retriesByDefault(new RequestTimeoutException("timed out")));
         assertTrue(RetryPolicy.builder(Backoff.none()).build().mayRetry(new ClosedBeforeSendException("x", null), false),
                 "provably unsent: retried even for a POST");
+        assertEquals(5, HttpClient.defaultRetry(4).backoff().maxAttempts(), "once per idle connection that may be dead, plus one");
+        assertEquals(2, HttpClient.defaultRetry(0).backoff().maxAttempts());
     }
     @Test
     void headerFieldsTheClientWritesItselfAreRefusedAndHostCanBeSet() {
