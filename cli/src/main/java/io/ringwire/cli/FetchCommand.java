@@ -5,6 +5,8 @@ import io.ringwire.BackendUnavailableException;
 import io.ringwire.EventLoopGroup;
 import io.ringwire.client.Backoff;
 import io.ringwire.client.DialConfig;
+import io.ringwire.client.PoolStats;
+import io.ringwire.client.RequestTimeoutException;
 import io.ringwire.client.RetryPolicy;
 import io.ringwire.client.http.HttpClient;
 import io.ringwire.client.http.HttpClientRequest;
@@ -35,6 +37,8 @@ import picocli.CommandLine.Spec;
  * {@code --max-conns} keep-alive connections. A request is ok when a 2xx or 3xx response arrives
  * whole within {@code --timeout}; anything else (a refused connect, a timeout, a 4xx or 5xx) is an
  * error. Its last stdout line is the contract's summary; it exits 0 only if there were no errors.
+ * The timeout is the client's own request deadline, so a request the server never answers gives
+ * its connection back when it times out, and cannot starve the requests after it.
  */
 @Command(name = "fetch", mixinStandardHelpOptions = true,
         description = "An HTTP/1.1 load client on the pooled client: GETs URL --requests times, --concurrency at once,"
@@ -89,20 +93,26 @@ final class FetchCommand implements Callable<Integer> {
             return Main.EXIT_FAILURE;
         }
         long opened;
+        PoolStats pool;
         try (group) {
             HttpClient.Builder builder = HttpClient.builder(group)
                     .dial(DialConfig.builder().connectTimeout(timeout).build())
                     .maxConnsPerHost(conns).maxIdleConnsPerHost(conns).maxConns(conns)
-                    .acquireTimeout(timeout);
+                    .acquireTimeout(timeout).responseTimeout(timeout);
             if (retries > 0) { // else the client's default: one retry after a stale keep-alive connection only
                 builder.retry(RetryPolicy.builder(Backoff.of(Duration.ofMillis(10), Duration.ofSeconds(1), retries + 1, timeout)).build());
             }
             try (HttpClient client = builder.build()) {
                 run(client, HttpClientRequest.get(uri));
-                opened = client.stats().created();
+                pool = client.stats();
+                opened = pool.created();
             }
         }
         errorKinds.forEach((kind, n) -> System.err.println("ringwire fetch: " + n.get() + " x " + kind));
+        if (pool.connectFailures() > 0) {
+            // Retries can hide failed connects; this says how many the pool's backoff let through.
+            System.err.println("ringwire fetch: " + pool.connectFailures() + " failed connect(s)");
+        }
         long p50 = latency.getTotalCount() == 0 ? 0 : latency.getValueAtPercentile(50);
         long p99 = latency.getTotalCount() == 0 ? 0 : latency.getValueAtPercentile(99);
         System.out.println("requests=" + requests + " ok=" + ok.get() + " errors=" + errors.get() + " conns_opened=" + opened
@@ -134,7 +144,7 @@ final class FetchCommand implements Callable<Integer> {
         try {
             URI uri = new URI(url);
             HttpClientRequest.get(uri); // checks the scheme and host
-            if (uri.getPort() > 65535) {
+            if (uri.getPort() == 0 || uri.getPort() > 65535) { // -1 is no port given: 80
                 throw new IllegalArgumentException("port out of range");
             }
             return uri;
@@ -163,10 +173,9 @@ final class FetchCommand implements Callable<Integer> {
             return;
         }
         long start = System.nanoTime();
-        long timeoutNanos = timeout.toNanos();
-        client.send(request).orTimeout(timeoutNanos, TimeUnit.NANOSECONDS)
+        // The client's response timeout bounds the request and its body, and frees the connection when it passes.
+        client.send(request)
                 .thenCompose(r -> r.body()
-                        .orTimeout(Math.max(1, timeoutNanos - (System.nanoTime() - start)), TimeUnit.NANOSECONDS)
                         .whenComplete((b, e) -> r.close())
                         .thenApply(b -> r))
                 .whenComplete((r, e) -> {
@@ -185,8 +194,8 @@ final class FetchCommand implements Callable<Integer> {
     }
 
     private String describe(Throwable e) {
-        if (e instanceof java.util.concurrent.TimeoutException) {
-            return "timed out after " + timeout.toMillis() + " ms";
+        if (e instanceof RequestTimeoutException) {
+            return "timed out after " + timeout.toMillis() + " ms"; // one kind, wherever in the request it struck
         }
         String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         return m.replace('\n', ' ');

@@ -9,6 +9,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -118,11 +119,66 @@ class FetchCommandIT {
         }
     }
 
+    /**
+     * A server that never answers the first request, and answers every later one: with one
+     * connection allowed, the timed-out request must give its connection back (closed, since
+     * its state is unknown), or every request after it would starve for a connection too.
+     */
+    @Test
+    void aRequestThatTimesOutCostsOneErrorNotTheRest() throws Exception {
+        byte[] ok = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII);
+        AtomicInteger requests = new AtomicInteger();
+        try (ServerSocket server = new ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
+            Thread acceptor = Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    while (true) {
+                        Socket s = server.accept();
+                        Thread.ofPlatform().daemon().start(() -> {
+                            try (s) {
+                                while (readHead(s)) {
+                                    if (requests.incrementAndGet() > 1) {
+                                        s.getOutputStream().write(ok);
+                                    } // the first request: silence, until the client gives up and closes
+                                }
+                            } catch (IOException closed) {
+                                // the client closed it
+                            }
+                        });
+                    }
+                } catch (IOException closed) {
+                    // the test is over
+                }
+            });
+            Result r = fetch("http://127.0.0.1:" + server.getLocalPort() + "/", "--requests", "5", "--concurrency", "1",
+                    "--max-conns", "1", "--timeout", "500ms");
+            assertEquals(1, r.exit(), r.stderr());
+            assertEquals(1, r.get("errors"), r.stdout() + r.stderr());
+            assertEquals(4, r.get("ok"), r.stdout() + r.stderr());
+            assertEquals(2, r.get("conns_opened"), "the timed-out connection, then one for the rest");
+            assertTrue(r.stderr().contains("1 x timed out after 500 ms"), r.stderr());
+            acceptor.interrupt();
+        }
+    }
+
+    /** Reads one request head; false at EOF. */
+    private static boolean readHead(Socket s) throws IOException {
+        java.io.InputStream in = s.getInputStream();
+        int matched = 0;
+        for (int b; (b = in.read()) >= 0; ) {
+            matched = (b == '\r' || b == '\n') ? matched + 1 : 0;
+            if (matched == 4) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Test
     void badArgumentsGetOneLineAndExitTwo() throws Exception {
         for (List<String> args : List.<List<String>>of(List.of("ftp://example/"), List.of("not a url"), List.of(),
                 List.of("http://127.0.0.1:1/", "--requests", "0"), List.of("http://127.0.0.1:1/", "--concurrency", "0"),
-                List.of("http://127.0.0.1:1/", "--max-conns", "-1"), List.of("http://127.0.0.1:1/", "--timeout", "soon"))) {
+                List.of("http://127.0.0.1:1/", "--max-conns", "-1"), List.of("http://127.0.0.1:1/", "--timeout", "soon"),
+                List.of("http://127.0.0.1:0/"), List.of("http://127.0.0.1:65536/"))) {
             Result r = fetch(args.toArray(String[]::new));
             assertEquals(2, r.exit(), args + ": " + r.stderr());
             assertEquals(1, r.stderr().strip().lines().count(), args + ": " + r.stderr());
@@ -135,10 +191,33 @@ class FetchCommandIT {
      * request still succeeds, the new server serves the rest, and the client opens only a handful
      * of new connections (backoff, one probe at a time; no storm).
      */
+    /**
+     * How many connects the pool's default reconnect backoff (full jitter, 50 ms base, 5 s cap,
+     * one probe at a time) lets through in {@code downNanos}, but for a chance below one in a
+     * million: N probes fit only if the N-1 delays between them do, and delay i, uniform in
+     * [0, c_i], fits in the downtime D with probability at most min(1, D / c_i). Long.MAX_VALUE if
+     * D reaches the cap, where the product stops shrinking.
+     */
+    static long probesThatFitIn(long downNanos) {
+        double d = downNanos / 1e6;
+        double cap = 5000;
+        if (d >= cap) {
+            return Long.MAX_VALUE;
+        }
+        double chance = 1;
+        long n = 1;
+        for (int i = 1; chance >= 1e-6; i++, n++) {
+            double ceiling = Math.min(cap, 50 * Math.pow(2, i - 1));
+            chance *= Math.min(1, d / ceiling);
+        }
+        return n;
+    }
+
     @Test
     void aServerRestartMidRunIsRiddenOut() throws Exception {
         RingwireProcess first = RingwireProcess.start("http", "--port", "0");
         int port = Integer.parseInt(first.awaitReady().group(3));
+        long downSince;
         ProcessBuilder pb = new ProcessBuilder(RingwireProcess.LAUNCHER.toString(), "fetch",
                 "http://127.0.0.1:" + port + "/plaintext", "--requests", "60000", "--concurrency", "4", "--max-conns", "2",
                 "--timeout", "30s", "--retries", "100");
@@ -150,11 +229,13 @@ class FetchCommandIT {
                 assertTrue(System.nanoTime() < deadline, "fetch made no progress");
                 java.util.concurrent.locks.LockSupport.parkNanos(20_000_000); // between polls of the server's counter
             }
+            downSince = System.nanoTime();
             first.process.destroyForcibly();
             first.process.waitFor(30, TimeUnit.SECONDS);
         }
         try (RingwireProcess second = RingwireProcess.start("http", "--port", String.valueOf(port))) {
             second.awaitReady();
+            long downNanos = System.nanoTime() - downSince;
             String out = new String(fetch.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             String err = new String(fetch.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(fetch.waitFor(120, TimeUnit.SECONDS), "fetch did not finish");
@@ -163,6 +244,18 @@ class FetchCommandIT {
             assertEquals(60000, r.get("ok"));
             assertTrue(r.get("conns_opened") <= 2 + 2 + 4, "a few reconnects, not a storm: " + out);
             assertTrue(metric(port, "ringwire_http_requests_total") > 1000, "the restarted server served the rest");
+            // conns_opened counts the connects that worked; a storm is made of those that fail.
+            Matcher failed = Pattern.compile("ringwire fetch: (\\d+) failed connect\\(s\\)").matcher(err);
+            long failures = failed.find() ? Long.parseLong(failed.group(1)) : 0;
+            assertTrue(failures >= 1, "the client met the server down: " + err);
+            long bound = probesThatFitIn(downNanos);
+            System.err.println("restart: " + downNanos / 1_000_000 + " ms down, " + failures + " failed connects, bound " + bound);
+            if (bound < Long.MAX_VALUE) {
+                assertTrue(failures <= bound, failures + " failed connects in " + downNanos / 1_000_000
+                        + " ms of downtime; the pool's backoff allows at most " + bound + ": " + err);
+            } else {
+                System.err.println("downtime of " + downNanos / 1_000_000 + " ms reached the backoff's cap: no bound on failed connects");
+            }
         } finally {
             fetch.destroyForcibly();
         }

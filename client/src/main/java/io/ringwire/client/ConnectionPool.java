@@ -1,12 +1,15 @@
 package io.ringwire.client;
 
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A connection pool, one sub-pool per {@link Endpoint}, for connections of any protocol: what a
@@ -26,24 +29,29 @@ import java.util.concurrent.atomic.AtomicInteger;
  * connections, the oldest-queued idle one elsewhere is closed to make room.
  *
  * <h2>Failures and recovery</h2>
- * A failed open fails every waiter of that endpoint at once with a {@link NotSentException}
- * (nothing was sent, so the caller's {@link RetryPolicy} may retry any request), and starts the
- * {@link PoolConfig#reconnectBackoff()}: until it passes, acquires that find no idle connection
- * fail at once; after it, one probe connection is opened at a time until one succeeds. A server
- * restart thus costs a few fast failures and a trickle of probes, never a storm of reconnects.
+ * A failed open starts the {@link PoolConfig#reconnectBackoff()}: until it passes no new
+ * connection to that endpoint is tried, and after it one probe connection at a time until one
+ * succeeds. While the endpoint has no open connection, its waiters fail at once with a
+ * {@link NotSentException} (nothing was sent, so the caller's {@link RetryPolicy} may retry any
+ * request), and so do acquires that find nothing idle. While it has some, waiters stay queued for
+ * the ones in use: a transient connect failure under load does not fail requests that needed
+ * no new connection. A server restart thus costs a few fast failures and a trickle of probes,
+ * never a storm of reconnects.
  *
  * <h2>Threads</h2>
  * Thread-safe. {@link #acquire} never blocks: its future completes on the caller's thread when an
  * idle connection is at hand, otherwise on the thread that released or opened one, or on the
  * pool's housekeeping thread (timeouts, eviction, minIdle, leak reports). Do not block in a
- * continuation of it on an event loop. {@link #close()} closes idle connections at once and the
- * others as they are released.
+ * continuation of it on an event loop. Cancelling an acquire's future gives up its place in the
+ * queue; a connection that reaches it anyway goes back to the pool. {@link #close()} closes idle
+ * connections at once and the others as they are released.
  */
 public final class ConnectionPool<T> implements AutoCloseable {
     private final ConnectionFactory<T> factory;
     private final PoolConfig config;
     private final ConcurrentHashMap<Endpoint, EndpointPool<T>> endpoints = new ConcurrentHashMap<>();
     private final AtomicInteger total = new AtomicInteger();
+    private final AtomicLong rounds = new AtomicLong();
     private final ScheduledThreadPoolExecutor housekeeper;
     private volatile boolean closed;
 
@@ -70,10 +78,28 @@ public final class ConnectionPool<T> implements AutoCloseable {
      * {@link PoolTimeoutException} (naming the pool's state) or a {@link NotSentException}.
      */
     public CompletableFuture<PooledConnection<T>> acquire(Endpoint endpoint) {
+        return acquire(endpoint, config.acquireTimeout());
+    }
+
+    /**
+     * As {@link #acquire(Endpoint)}, waiting at most {@code timeout} instead of the configured
+     * acquire timeout (a request with a deadline of its own passes what is left of it). A health
+     * check counts toward the wait. {@link Duration#ZERO} fails at once when nothing is idle.
+     */
+    public CompletableFuture<PooledConnection<T>> acquire(Endpoint endpoint, Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
         if (closed) {
             return CompletableFuture.failedFuture(new NotSentException("acquire " + endpoint + ": the pool is closed", null));
         }
-        return endpoint(endpoint).acquire();
+        return endpoint(endpoint).acquire(timeout.isNegative() ? 0 : saturatedNanos(timeout));
+    }
+
+    private static long saturatedNanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException tooLong) {
+            return Long.MAX_VALUE;
+        }
     }
 
     /**
@@ -86,7 +112,10 @@ public final class ConnectionPool<T> implements AutoCloseable {
         return ep == null || closed ? null : ep.tryAcquire();
     }
 
-    /** Opens {@link PoolConfig#minIdle()} connections to {@code endpoint} ahead of use; completes when they are open. */
+    /**
+     * Opens {@link PoolConfig#minIdle()} connections to {@code endpoint} ahead of use; completes
+     * when they are open, or fails with the cause when one could not be opened.
+     */
     public CompletableFuture<Void> prewarm(Endpoint endpoint) {
         return endpoint(endpoint).prewarm();
     }
@@ -95,6 +124,16 @@ public final class ConnectionPool<T> implements AutoCloseable {
         Objects.requireNonNull(endpoint, "endpoint");
         EndpointPool<T> ep = endpoints.get(endpoint);
         return ep != null ? ep : endpoints.computeIfAbsent(endpoint, e -> new EndpointPool<>(this, e, factory, config));
+    }
+
+    /**
+     * Closes every idle connection to {@code endpoint} now, and returns how many. For a client
+     * that has just found one of them closed by the server: those that sat idle as long are
+     * suspect too, and the next borrower should not meet them one by one.
+     */
+    public int evictIdle(Endpoint endpoint) {
+        EndpointPool<T> ep = endpoints.get(endpoint);
+        return ep == null ? 0 : ep.evictIdle();
     }
 
     /** Counters summed over every endpoint. */
@@ -121,8 +160,18 @@ public final class ConnectionPool<T> implements AutoCloseable {
         return closed;
     }
 
+    /** Runs {@code task} on the housekeeper after the delay; null if the pool is closing and takes no more. */
     Future<?> schedule(Runnable task, long delayNanos) {
-        return housekeeper.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+        try {
+            return housekeeper.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException closing) {
+            return null;
+        }
+    }
+
+    /** Housekeeping rounds finished since the pool started: tests wait for one to assert that it changed nothing. */
+    long housekeepingRounds() {
+        return rounds.get();
     }
 
     /** Takes a slot of the total; when full, closes an idle connection of another endpoint to make one. */
@@ -158,7 +207,7 @@ public final class ConnectionPool<T> implements AutoCloseable {
                     // On the housekeeper, never inline: the caller may hold its own endpoint's lock.
                     try {
                         housekeeper.execute(ep::dispatch);
-                    } catch (java.util.concurrent.RejectedExecutionException closing) {
+                    } catch (RejectedExecutionException closing) {
                         return; // closed meanwhile: shutdown fails the waiters
                     }
                 }
@@ -175,6 +224,7 @@ public final class ConnectionPool<T> implements AutoCloseable {
                         "pool housekeeping of " + ep.endpoint + " failed", e);
             }
         }
+        rounds.incrementAndGet();
     }
 
     /** Fails the waiters, closes the idle connections now and the borrowed ones on release, stops housekeeping. */

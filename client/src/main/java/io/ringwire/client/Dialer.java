@@ -13,11 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
 
 /**
  * Opens client connections: resolves the host through the configured {@link Resolver} with a
@@ -26,21 +25,34 @@ import java.util.function.Supplier;
  *
  * <h2>Errors</h2>
  * A failed dial says which addresses were tried and why each failed, for example
- * {@code dial localhost:8080: 127.0.0.1:8080: connect 127.0.0.1:8080: ECONNREFUSED (Connection refused)}.
+ * {@code dial localhost:8080: localhost/127.0.0.1:8080: connect 127.0.0.1:8080: ECONNREFUSED (Connection refused)}.
+ * Each address is written as the JDK writes an {@link InetSocketAddress}: {@code name/ip:port}
+ * for one the resolver found by name, {@code /ip:port} for a literal or a bare address.
  * The type follows the JDK: {@link UnknownHostException} for a host that does not resolve,
  * {@link DialTimeoutException} (a {@link SocketTimeoutException}) when time ran out,
  * {@link ConnectException} otherwise. Each address's own exception is attached as suppressed.
  *
- * <p>Thread-safe. Resolution runs on a small shared pool of daemon threads, because the JDK's
- * lookup blocks; connecting never blocks. Futures complete on an event loop or a resolver thread.
+ * <p>Thread-safe. Resolution runs on a small shared pool of daemon threads
+ * ({@value #RESOLVER_THREADS} at most, for every dialer in the JVM), because the JDK's lookup
+ * blocks; connecting never blocks. During a DNS outage each lookup may hold a thread until the
+ * system resolver gives up: the bound keeps that from growing a thread per dial, and lookups
+ * beyond it wait their turn, still within their own resolve timeout (one that times out while
+ * waiting is not run at all). Futures complete on an event loop or a resolver thread.
  */
 public final class Dialer {
+    /** Blocking lookups running at once, at most, over every dialer. */
+    public static final int RESOLVER_THREADS = 8;
     /** Blocking lookups run here; threads die after a minute without work. */
-    private static final ExecutorService RESOLVERS = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "ringwire-resolver");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final ThreadPoolExecutor RESOLVERS = new ThreadPoolExecutor(RESOLVER_THREADS, RESOLVER_THREADS,
+            60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+                Thread t = new Thread(r, "ringwire-resolver");
+                t.setDaemon(true);
+                return t;
+            });
+
+    static {
+        RESOLVERS.allowCoreThreadTimeOut(true);
+    }
 
     private final EventLoopGroup group;
     private final DialConfig config;
@@ -100,19 +112,23 @@ public final class Dialer {
     }
 
     private CompletableFuture<InetAddress[]> resolve(String host, String target) {
-        Supplier<InetAddress[]> lookup = () -> {
+        CompletableFuture<InetAddress[]> found = new CompletableFuture<>();
+        RESOLVERS.execute(() -> {
+            if (found.isDone()) {
+                return; // timed out while queued behind lookups that hang: do not join them
+            }
             try {
                 InetAddress[] a = config.resolver().resolve(host);
                 if (a == null || a.length == 0) {
                     throw new UnknownHostException("no addresses");
                 }
-                return a;
-            } catch (UnknownHostException e) {
-                throw new java.util.concurrent.CompletionException(e);
+                found.complete(a);
+            } catch (UnknownHostException | RuntimeException e) {
+                found.completeExceptionally(e);
             }
-        };
+        });
         long timeoutNanos = Math.min(config.resolveTimeout().toNanos(), deadlineNanos());
-        return CompletableFuture.supplyAsync(lookup, RESOLVERS)
+        return found
                 .orTimeout(timeoutNanos, TimeUnit.NANOSECONDS)
                 .exceptionallyCompose(e -> {
                     Throwable c = RetryPolicy.unwrap(e);

@@ -4,10 +4,12 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -30,7 +32,15 @@ import org.jctools.queues.MpmcArrayQueue;
  *       new connections go to the waiters in FIFO order. A release offers, then looks for
  *       waiters; a waiter enqueues, then polls: whichever comes second sees the other.</li>
  * </ul>
- * Futures are completed and user callbacks run outside the lock.
+ * Futures are completed outside the lock. The factory's cheap local calls ({@link
+ * ConnectionFactory#isUsable}, {@link ConnectionFactory#close}) may run under it, which is why
+ * they must not block or call back into the pool from another thread; {@link
+ * ConnectionFactory#open} and {@link ConnectionFactory#healthCheck} run outside it.
+ *
+ * <h2>Time</h2>
+ * Lifetimes, idleness and the reconnect backoff read {@link PoolConfig#clock()}, so that tests
+ * can drive them. Acquire deadlines read {@link System#nanoTime()}, because the timers that
+ * enforce them are real ones.
  */
 final class EndpointPool<T> {
     final Endpoint endpoint;
@@ -76,11 +86,19 @@ final class EndpointPool<T> {
         this.reconnect = config.reconnectBackoff().start(clock, Backoff.THREAD_LOCAL_RANDOM);
     }
 
-    /** A waiting borrower. Whoever wins {@link #claim} (delivery or timeout) completes it. */
+    /** A waiting borrower. Whoever wins {@link #claim} (delivery, timeout or cancellation) completes it. */
     private static final class Waiter<T> {
         final CompletableFuture<PooledConnection<T>> future = new CompletableFuture<>();
         final AtomicBoolean claimed = new AtomicBoolean();
+        /** {@link System#nanoTime()} by which it must be served, health check included. */
+        final long deadline;
+        final long timeoutNanos;
         volatile Future<?> timer;
+
+        Waiter(long deadline, long timeoutNanos) {
+            this.deadline = deadline;
+            this.timeoutNanos = timeoutNanos;
+        }
 
         boolean claim() {
             return !claimed.get() && claimed.compareAndSet(false, true);
@@ -88,6 +106,13 @@ final class EndpointPool<T> {
 
         boolean isDone() {
             return claimed.get();
+        }
+
+        void cancelTimer() {
+            Future<?> t = timer;
+            if (t != null) {
+                t.cancel(false);
+            }
         }
     }
 
@@ -106,19 +131,38 @@ final class EndpointPool<T> {
     }
 
     CompletableFuture<PooledConnection<T>> acquire() {
+        return acquire(config.acquireTimeout().toNanos());
+    }
+
+    /**
+     * A connection within {@code timeoutNanos}, its health check included. A caller that cancels
+     * the returned future gives up its place in the queue; a connection that reaches it anyway
+     * goes back to the pool.
+     */
+    CompletableFuture<PooledConnection<T>> acquire(long timeoutNanos) {
+        long deadline = deadlineAfter(timeoutNanos);
         PooledConnection<T> fast = tryAcquire();
         if (fast != null) {
-            return checked(fast);
+            return checked(fast, deadline, timeoutNanos);
         }
-        Waiter<T> w = new Waiter<>();
+        Waiter<T> w = new Waiter<>(deadline, timeoutNanos);
+        // The timer goes first: a delivery on another thread may follow the enqueue at once, and
+        // it must find the timer to cancel it.
+        if (timeoutNanos > 0) {
+            Future<?> timer = pool.schedule(() -> timeOut(w), timeoutNanos);
+            if (timer == null) {
+                return CompletableFuture.failedFuture(closedFailure());
+            }
+            w.timer = timer;
+        }
         IOException refused = null;
         lock.lock();
         try {
             inService = true;
             if (pool.isClosed()) {
-                refused = new NotSentException("acquire " + endpoint + ": the pool is closed", null);
-            } else if (failing && clock.nanoTime() - retryAt < 0) {
-                refused = backoffFailure();
+                refused = closedFailure();
+            } else if (failing && clock.nanoTime() - retryAt < 0 && openConnections() == 0) {
+                refused = backoffFailure(); // nothing open to wait for, and no new one may be tried yet
             } else {
                 waiters.add(w);
                 waiting.incrementAndGet();
@@ -127,18 +171,41 @@ final class EndpointPool<T> {
             lock.unlock();
         }
         if (refused != null) {
+            w.cancelTimer();
             return CompletableFuture.failedFuture(refused);
         }
-        long timeout = config.acquireTimeout().toNanos();
-        dispatch();
-        if (!w.isDone()) {
-            if (timeout == 0) {
-                timeOut(w);
-            } else {
-                w.timer = pool.schedule(() -> timeOut(w), timeout);
+        w.future.whenComplete((c, e) -> {
+            if (e instanceof CancellationException) {
+                abandon(w);
             }
+        });
+        dispatch();
+        if (timeoutNanos <= 0 && !w.isDone()) {
+            timeOut(w);
         }
         return w.future;
+    }
+
+    private static long deadlineAfter(long timeoutNanos) {
+        long now = System.nanoTime();
+        return timeoutNanos > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + Math.max(0, timeoutNanos);
+    }
+
+    private NotSentException closedFailure() {
+        return new NotSentException("acquire " + endpoint + ": the pool is closed", null);
+    }
+
+    /** Open connections, borrowed or idle: the slots taken less those still connecting. */
+    private int openConnections() {
+        return live.get() - connecting.get();
+    }
+
+    /** The borrower cancelled its future: leave the queue now rather than at the timeout. */
+    private void abandon(Waiter<T> w) {
+        if (w.claim()) {
+            w.cancelTimer();
+            removeWaiter(w);
+        }
     }
 
     private IOException backoffFailure() {
@@ -157,11 +224,10 @@ final class EndpointPool<T> {
             return;
         }
         timeouts.incrementAndGet();
-        if (waiters.remove(w)) {
-            waiting.decrementAndGet();
-        }
+        String state = describe(); // before it leaves the queue: a waiter that times out still counts as waiting
+        removeWaiter(w);
         w.future.completeExceptionally(new PoolTimeoutException("acquire " + endpoint + " timed out after "
-                + config.acquireTimeout().toMillis() + " ms: " + describe()));
+                + TimeUnit.NANOSECONDS.toMillis(w.timeoutNanos) + " ms: " + state));
     }
 
     /** The state, for error messages: what was busy and what was waiting. */
@@ -213,8 +279,13 @@ final class EndpointPool<T> {
         inUse.incrementAndGet();
     }
 
-    /** Completes at once, or after the health check when the connection was idle long enough to need one. */
-    private CompletableFuture<PooledConnection<T>> checked(PooledConnection<T> e) {
+    /**
+     * Completes at once, or after the health check when the connection was idle long enough to
+     * need one. The check gets what is left until {@code deadline}: one that does not answer by
+     * then counts as failed (the connection is discarded) and the acquire times out. After a
+     * failed check the acquire goes on, for the time that is left.
+     */
+    private CompletableFuture<PooledConnection<T>> checked(PooledConnection<T> e, long deadline, long timeoutNanos) {
         if (!e.checkNeeded) {
             return CompletableFuture.completedFuture(e);
         }
@@ -224,14 +295,54 @@ final class EndpointPool<T> {
         } catch (RuntimeException ex) {
             check = CompletableFuture.failedFuture(ex);
         }
-        return check.handle((ok, err) -> err == null && Boolean.TRUE.equals(ok))
-                .thenCompose(healthy -> {
-                    if (healthy) {
-                        return CompletableFuture.completedFuture(e);
-                    }
-                    e.discard();
-                    return acquire();
-                });
+        CompletableFuture<PooledConnection<T>> result = new CompletableFuture<>();
+        AtomicBoolean decided = new AtomicBoolean();
+        Future<?> timer = null;
+        if (!check.isDone()) {
+            long left = deadline - System.nanoTime();
+            Runnable expire = () -> {
+                if (decided.compareAndSet(false, true)) {
+                    timeouts.incrementAndGet();
+                    e.discard(); // no answer: the connection cannot be trusted
+                    result.completeExceptionally(new PoolTimeoutException("acquire " + endpoint + " timed out after "
+                            + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms: the health check of an idle connection"
+                            + " did not answer; " + describe()));
+                }
+            };
+            if (left <= 0 || (timer = pool.schedule(expire, left)) == null) {
+                expire.run();
+                return result;
+            }
+        }
+        Future<?> checkTimer = timer;
+        check.whenComplete((ok, err) -> {
+            if (!decided.compareAndSet(false, true)) {
+                return; // timed out first: already discarded
+            }
+            if (checkTimer != null) {
+                checkTimer.cancel(false);
+            }
+            if (err == null && Boolean.TRUE.equals(ok)) {
+                handTo(result, e);
+                return;
+            }
+            e.discard();
+            acquire(Math.max(0, deadline - System.nanoTime())).whenComplete((c, x) -> {
+                if (x != null) {
+                    result.completeExceptionally(RetryPolicy.unwrap(x));
+                } else {
+                    handTo(result, c);
+                }
+            });
+        });
+        return result;
+    }
+
+    /** Completes {@code f} with {@code e}, or gives {@code e} back if its borrower cancelled meanwhile. */
+    private static <T> void handTo(CompletableFuture<PooledConnection<T>> f, PooledConnection<T> e) {
+        if (!f.complete(e)) {
+            e.release();
+        }
     }
 
     // ---------------------------------------------------------------- returning
@@ -245,6 +356,9 @@ final class EndpointPool<T> {
                 && !expired(e, now) && factory.isUsable(e.get());
         e.acquiredAt = null;
         e.since = now;
+        // Before the CAS that ends this borrow: whoever borrows it next sees the new value, so a
+        // stale release with the old stamp is told apart (see PooledConnection#release(long)).
+        e.generation++;
         if (!e.state.compareAndSet(PooledConnection.IN_USE, keep ? PooledConnection.IDLE : PooledConnection.CLOSED)) {
             throw new IllegalStateException("released twice concurrently: " + e);
         }
@@ -337,7 +451,11 @@ final class EndpointPool<T> {
             }
             long now = clock.nanoTime();
             if (failing && now - retryAt < 0) {
-                failWaiters(backoffFailure(), after);
+                // No new connection may be tried yet. Waiters that open connections can serve
+                // (they come back when released) keep their place; with none open, fail fast.
+                if (openConnections() == 0) {
+                    failWaiters(backoffFailure(), after);
+                }
             } else if (!waiters.isEmpty()) {
                 // While recovering from a failure, one probe connection at a time: no reconnect storm.
                 int want = failing ? 1 - connecting.get() : waiting.get() - connecting.get();
@@ -359,15 +477,12 @@ final class EndpointPool<T> {
     }
 
     private void deliver(Waiter<T> w, PooledConnection<T> e) {
-        Future<?> timer = w.timer;
-        if (timer != null) {
-            timer.cancel(false);
-        }
-        checked(e).whenComplete((c, err) -> {
+        w.cancelTimer();
+        checked(e, w.deadline, w.timeoutNanos).whenComplete((c, err) -> {
             if (err != null) {
                 w.future.completeExceptionally(RetryPolicy.unwrap(err));
             } else {
-                w.future.complete(c);
+                handTo(w.future, c);
             }
         });
     }
@@ -379,10 +494,7 @@ final class EndpointPool<T> {
             if (w.claim()) {
                 Waiter<T> to = w;
                 after.add(() -> {
-                    Future<?> timer = to.timer;
-                    if (timer != null) {
-                        timer.cancel(false);
-                    }
+                    to.cancelTimer();
                     to.future.completeExceptionally(cause);
                 });
             }
@@ -403,7 +515,10 @@ final class EndpointPool<T> {
         return false;
     }
 
-    /** Opens one connection into a reserved slot; the result goes to the idle queue and then to waiters. */
+    /**
+     * Opens one connection into a reserved slot; the result goes to the idle queue and then to
+     * waiters. The future fails with the open's cause, for {@link #prewarm}.
+     */
     private CompletableFuture<Void> open() {
         CompletableFuture<T> f;
         try {
@@ -411,14 +526,24 @@ final class EndpointPool<T> {
         } catch (RuntimeException e) {
             f = CompletableFuture.failedFuture(e);
         }
-        return f.handle((c, err) -> {
-            if (err == null) {
-                opened(c);
-            } else {
-                openFailed(RetryPolicy.unwrap(err));
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        f.whenComplete((c, err) -> {
+            Throwable cause = err == null ? null : RetryPolicy.unwrap(err);
+            try {
+                if (cause == null) {
+                    opened(c);
+                } else {
+                    openFailed(cause);
+                }
+            } finally {
+                if (cause == null) {
+                    done.complete(null);
+                } else {
+                    done.completeExceptionally(cause);
+                }
             }
-            return null;
         });
+        return done;
     }
 
     private void opened(T c) {
@@ -465,8 +590,12 @@ final class EndpointPool<T> {
             }
             retryAt = clock.nanoTime() + Math.max(0, delay);
             // Fail fast: those waiting get the cause now rather than their timeout later; the
-            // request layer's retry policy decides what to do (nothing was sent).
-            failWaiters(new NotSentException("acquire " + endpoint + ": connecting failed: " + oneLine(cause), cause), after);
+            // request layer's retry policy decides what to do (nothing was sent). Not while
+            // connections are open, though: those waiters needed no new one, and one will come
+            // back to them when released.
+            if (openConnections() == 0) {
+                failWaiters(new NotSentException("acquire " + endpoint + ": connecting failed: " + oneLine(cause), cause), after);
+            }
         } finally {
             lock.unlock();
         }
@@ -475,7 +604,10 @@ final class EndpointPool<T> {
 
     // ---------------------------------------------------------------- housekeeping
 
-    /** Opens connections until minIdle are open or opening; the future completes when they have. */
+    /**
+     * Opens connections until minIdle are open or opening; the future completes when they have,
+     * and fails with the cause if one of them could not be opened.
+     */
     CompletableFuture<Void> prewarm() {
         List<CompletableFuture<Void>> opening = new ArrayList<>();
         lock.lock();
@@ -510,7 +642,9 @@ final class EndpointPool<T> {
                     break;
                 }
                 idleCount.decrementAndGet();
-                boolean idleTooLong = idleLimit > 0 && now - e.since >= idleLimit && live.get() > config.minIdle();
+                // idleCount no longer counts e: closing e still leaves minIdle idle if it is at least minIdle.
+                // (Borrowed connections do not count: they are not there to serve the next borrower.)
+                boolean idleTooLong = idleLimit > 0 && now - e.since >= idleLimit && idleCount.get() >= config.minIdle();
                 if (idleTooLong || expired(e, now) || !factory.isUsable(e.get())) {
                     e.state.set(PooledConnection.CLOSED);
                     destroy(e);
@@ -547,6 +681,8 @@ final class EndpointPool<T> {
         lock.lock();
         try {
             failWaiters(new NotSentException("acquire " + endpoint + ": the pool was closed", null), after);
+            // Idle ones close now; the factory's close may let a connection finish work it still
+            // carries (a pipelined frame connection drains its replies first).
             for (PooledConnection<T> e; (e = idle.poll()) != null; ) {
                 idleCount.decrementAndGet();
                 e.state.set(PooledConnection.CLOSED);
@@ -556,6 +692,23 @@ final class EndpointPool<T> {
             lock.unlock();
         }
         after.forEach(Runnable::run);
+    }
+
+    /** Closes every idle connection now; returns how many. */
+    int evictIdle() {
+        int n = 0;
+        lock.lock();
+        try {
+            for (PooledConnection<T> e; (e = idle.poll()) != null; ) {
+                idleCount.decrementAndGet();
+                e.state.set(PooledConnection.CLOSED);
+                destroy(e);
+                n++;
+            }
+        } finally {
+            lock.unlock();
+        }
+        return n;
     }
 
     /** Closes one idle connection so that another endpoint can use its slot; false if none. */

@@ -19,6 +19,7 @@ import java.util.random.RandomGenerator;
  * DELETE, a PING...) or the caller said {@link Builder#retryNonIdempotent(boolean) so}: the server
  * may have acted on the first copy. A failure that proves nothing was sent
  * ({@link NotSentException}, a refused connect, an unresolvable host) is retried either way.
+ * A {@link RequestTimeoutException} is never retried: the request's deadline covers its retries.
  *
  * <p>Immutable and thread-safe. Clock, randomness and scheduler are injectable for tests.
  */
@@ -55,7 +56,7 @@ public final class RetryPolicy {
     /** Whether a failure of this kind, for work of this idempotence, may be retried at all (attempts aside). */
     public boolean mayRetry(Throwable cause, boolean idempotent) {
         Throwable c = unwrap(cause);
-        if (!retryable.test(c)) {
+        if (c instanceof RequestTimeoutException || !retryable.test(c)) {
             return false;
         }
         return idempotent || retryNonIdempotent || provesNotSent(c);
@@ -78,6 +79,9 @@ public final class RetryPolicy {
      * Runs {@code attempt} until it succeeds, a failure may not be retried, or the backoff is used
      * up; the result fails with the last cause, earlier causes attached as suppressed.
      * {@code attempt} is called on the caller's thread first, then on the scheduler's.
+     * Completing or cancelling the result from outside stops the retries: no attempt starts after
+     * it, and the outcome of one in flight is dropped (undoing that attempt's work, such as
+     * returning a connection, is the caller's business).
      */
     public <T> CompletableFuture<T> execute(Supplier<? extends CompletableFuture<T>> attempt, boolean idempotent) {
         Objects.requireNonNull(attempt, "attempt");
@@ -88,6 +92,9 @@ public final class RetryPolicy {
 
     private <T> void run(Supplier<? extends CompletableFuture<T>> attempt, boolean idempotent, Backoff.Schedule schedule,
                          CompletableFuture<T> result, Throwable earlier) {
+        if (result.isDone()) {
+            return; // cancelled or completed from outside while waiting to retry
+        }
         CompletableFuture<T> f;
         try {
             f = attempt.get();
@@ -100,6 +107,9 @@ public final class RetryPolicy {
                 return;
             }
             Throwable cause = unwrap(error);
+            if (result.isDone()) {
+                return;
+            }
             if (earlier != null && earlier != cause && cause.getSuppressed().length < 16) {
                 cause.addSuppressed(earlier);
             }

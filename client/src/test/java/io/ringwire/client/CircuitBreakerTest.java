@@ -99,4 +99,75 @@ class CircuitBreakerTest {
         assertThrows(IllegalArgumentException.class, () -> new CircuitBreaker(4, 4, 0.5, Duration.ZERO, 1, clock));
         assertThrows(IllegalArgumentException.class, () -> new CircuitBreaker(4, 4, 0.5, Duration.ofSeconds(1), 0, clock));
     }
+
+    /** A call admitted while CLOSED that reports after the breaker turned half-open is no probe. */
+    @Test
+    void anOutcomeFromAnEarlierStateIsIgnored() {
+        long slow = breaker.acquirePermit(); // admitted while closed; its call takes a while
+        assertTrue(slow != CircuitBreaker.REFUSED);
+        for (int i = 0; i < 4; i++) {
+            call(true);
+        }
+        assertEquals(State.OPEN, breaker.state());
+        clock.advance(Duration.ofSeconds(1));
+        assertEquals(State.HALF_OPEN, breaker.state());
+        breaker.onSuccess(slow);
+        breaker.onSuccess(slow);
+        assertEquals(State.HALF_OPEN, breaker.state(), "two late successes of an old call do not close it");
+        long probe = breaker.acquirePermit();
+        breaker.onFailure(slow);
+        assertEquals(State.HALF_OPEN, breaker.state(), "nor does a late failure reopen it");
+        breaker.onSuccess(probe);
+        breaker.onSuccess(breaker.acquirePermit());
+        assertEquals(State.CLOSED, breaker.state(), "the two real probes close it");
+        breaker.onFailure(probe);
+        assertEquals(0.0, breaker.failureRate(), "a probe's second report after the close is ignored too");
+    }
+
+    /** A probe that never reports (its call hangs) counts as failed after the probe timeout. */
+    @Test
+    void aProbeThatNeverReportsDoesNotWedgeItHalfOpen() {
+        CircuitBreaker b = new CircuitBreaker(4, 4, 0.5, Duration.ofSeconds(1), 1, Duration.ofSeconds(5), clock);
+        for (int i = 0; i < 4; i++) {
+            assertTrue(b.tryAcquire());
+            b.onFailure();
+        }
+        clock.advance(Duration.ofSeconds(1));
+        long hung = b.acquirePermit();
+        assertTrue(hung != CircuitBreaker.REFUSED);
+        assertEquals(CircuitBreaker.REFUSED, b.acquirePermit(), "one probe at a time");
+        clock.advance(Duration.ofMillis(4999));
+        assertEquals(State.HALF_OPEN, b.state());
+        clock.advance(Duration.ofMillis(1));
+        assertEquals(State.OPEN, b.state(), "the probe timed out: open again, for a full period");
+        clock.advance(Duration.ofSeconds(1));
+        long next = b.acquirePermit();
+        assertTrue(next != CircuitBreaker.REFUSED, "probing again");
+        b.onSuccess(hung);
+        assertEquals(State.HALF_OPEN, b.state(), "the hung probe's late success counts for nothing");
+        b.onSuccess(next);
+        assertEquals(State.CLOSED, b.state());
+    }
+
+    @Test
+    void anIgnoredOutcomeGivesTheProbeSlotBack() {
+        CircuitBreaker b = new CircuitBreaker(4, 4, 0.5, Duration.ofSeconds(1), 1, clock);
+        for (int i = 0; i < 4; i++) {
+            assertTrue(b.tryAcquire());
+            b.onFailure();
+        }
+        clock.advance(Duration.ofSeconds(1));
+        long probe = b.acquirePermit();
+        assertEquals(CircuitBreaker.REFUSED, b.acquirePermit());
+        b.onIgnored(probe); // say, the local pool was saturated: nothing learnt about the host
+        assertEquals(State.HALF_OPEN, b.state());
+        long again = b.acquirePermit();
+        assertTrue(again != CircuitBreaker.REFUSED, "the slot came back");
+        b.onSuccess(again);
+        assertEquals(State.CLOSED, b.state());
+        long closed = b.acquirePermit();
+        b.onIgnored(closed);
+        assertEquals(0.0, b.failureRate(), "ignored outcomes are not counted while closed either");
+        assertThrows(IllegalArgumentException.class, () -> new CircuitBreaker(4, 4, 0.5, Duration.ofSeconds(1), 1, Duration.ZERO, clock));
+    }
 }

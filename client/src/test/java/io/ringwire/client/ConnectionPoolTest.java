@@ -47,6 +47,12 @@ class ConnectionPoolTest {
         return RetryPolicy.unwrap(f.handle((v, e) -> e).get(Poll.TIMEOUT_SECONDS, TimeUnit.SECONDS));
     }
 
+    /** Waits until a housekeeping round has started and finished after this call. */
+    private void awaitFullHousekeepingRound() {
+        long now = pool.housekeepingRounds();
+        Poll.until("a whole housekeeping round", () -> pool.housekeepingRounds() >= now + 2);
+    }
+
     @Test
     void aReleasedConnectionIsReused() throws Exception {
         pool(PoolConfig.builder());
@@ -151,6 +157,7 @@ class ConnectionPoolTest {
         assertTrue(released.idle() == 3 || released.idle() == 4, "idle after the releases: " + released);
         assertEquals(released.created(), released.idle(), "every connection made is idle: " + released);
         clock.advance(Duration.ofSeconds(9));
+        awaitFullHousekeepingRound(); // one that saw the clock at 9 s: it must have closed nothing
         assertEquals(0, factory.closes.get(), "not idle long enough yet");
         clock.advance(Duration.ofSeconds(2));
         Poll.until("eviction down to minIdle", () -> pool.stats().idle() == 1);
@@ -332,5 +339,148 @@ class ConnectionPoolTest {
         z.release();
         assertEquals(0, factory.openNow.get(), "every connection closed");
         assertInstanceOf(NotSentException.class, failure(pool.acquire(A)));
+    }
+
+    /** minIdle counts idle connections: those borrowed are not there for the next borrower. */
+    @Test
+    void evictionKeepsMinIdleIdleWhileOthersAreBorrowed() throws Exception {
+        // maxPerEndpoint 3: with all three borrowed, housekeeping has no slot to top minIdle up with.
+        pool(PoolConfig.builder().maxPerEndpoint(3).idleTimeout(Duration.ofSeconds(10)).minIdle(2).maxLifetime(Duration.ZERO));
+        PooledConnection<Conn> held = get(pool.acquire(A));
+        PooledConnection<Conn> x = get(pool.acquire(A));
+        PooledConnection<Conn> y = get(pool.acquire(A));
+        x.release();
+        y.release();
+        Poll.until("no minIdle top-up still connecting", () -> pool.stats().connecting() == 0);
+        assertEquals(2, pool.stats(A).idle(), "two idle, one borrowed: " + pool.stats(A));
+        clock.advance(Duration.ofSeconds(11));
+        awaitFullHousekeepingRound();
+        assertEquals(0, factory.closes.get(), "the two idle ones are the minIdle: none evicted, none churned");
+        assertEquals(3, factory.opens.get());
+        held.release();
+        // Now three are idle, one above minIdle: the one idle longest goes.
+        clock.advance(Duration.ofSeconds(11));
+        Poll.until("the one above minIdle evicted", () -> factory.closes.get() == 1);
+        awaitFullHousekeepingRound();
+        assertEquals(2, pool.stats(A).idle());
+        assertEquals(1, factory.closes.get());
+    }
+
+    /** A health check that never answers (a peer gone silent without a FIN) times the acquire out. */
+    @Test
+    void aHealthCheckThatNeverAnswersTimesOutTheAcquireAndDiscardsTheConnection() throws Exception {
+        pool(PoolConfig.builder().maxPerEndpoint(1).healthCheckAfterIdle(Duration.ofSeconds(5)).idleTimeout(Duration.ZERO)
+                .acquireTimeout(Duration.ofMillis(100)));
+        PooledConnection<Conn> c = get(pool.acquire(A));
+        Conn silent = c.get();
+        c.release();
+        clock.advance(Duration.ofSeconds(6));
+        factory.checksHang = true;
+        Throwable e = failure(pool.acquire(A));
+        assertInstanceOf(PoolTimeoutException.class, e);
+        assertTrue(e.getMessage().contains("health check"), e.getMessage());
+        assertEquals(1, factory.healthChecks.get());
+        assertFalse(silent.open, "a connection whose check never answered is closed, not pooled again");
+        assertEquals(0, pool.stats().active(), pool.stats().toString());
+        assertEquals(1, pool.stats().timeouts());
+    }
+
+    /**
+     * The same for a waiter: its own timer is cancelled once a connection reaches it, so the
+     * check that follows must be bounded by what is left of its wait. A clock that moves a second
+     * at every reading makes each hand-over find the connection idle long enough for a check.
+     */
+    @Test
+    void aWaiterHandedAConnectionDueACheckIsStillBoundByItsTimeout() throws Exception {
+        java.util.concurrent.atomic.AtomicLong t = new java.util.concurrent.atomic.AtomicLong();
+        pool = new ConnectionPool<>(factory, PoolConfig.builder().maxPerEndpoint(1).healthCheckAfterIdle(Duration.ofMillis(1))
+                .idleTimeout(Duration.ZERO).maxLifetime(Duration.ZERO).housekeepingPeriod(Duration.ofMillis(5))
+                .clock(() -> t.addAndGet(1_000_000_000L)).build());
+        PooledConnection<Conn> held = get(pool.acquire(A));
+        assertEquals(1, factory.healthChecks.get(), "checked on its first borrow");
+        CompletableFuture<PooledConnection<Conn>> waiter = pool.acquire(A, Duration.ofSeconds(2));
+        assertFalse(waiter.isDone());
+        factory.checksHang = true;
+        Conn c = held.get();
+        held.release(); // goes to the waiter, and its check never answers
+        Throwable w = failure(waiter);
+        assertInstanceOf(PoolTimeoutException.class, w);
+        assertTrue(w.getMessage().contains("health check"), "handed over, checked, then timed out: " + w.getMessage());
+        assertEquals(2, factory.healthChecks.get());
+        assertFalse(c.open);
+        assertEquals(0, pool.stats().active());
+    }
+
+    /**
+     * A connect that fails while other connections of the endpoint are open does not fail the
+     * waiters: they needed no new connection, and one comes back to them when released.
+     */
+    @Test
+    void aFailedOpenLeavesWaitersToTheConnectionsInUse() throws Exception {
+        pool(PoolConfig.builder().maxPerEndpoint(3).acquireTimeout(Duration.ofSeconds(30))
+                .reconnectBackoff(Backoff.of(Duration.ofSeconds(10), Duration.ofSeconds(10), 100, Duration.ZERO)));
+        PooledConnection<Conn> one = get(pool.acquire(A));
+        PooledConnection<Conn> two = get(pool.acquire(A));
+        factory.refuse = true;
+        CompletableFuture<PooledConnection<Conn>> third = pool.acquire(A); // its open is refused
+        Poll.until("the refused connect", () -> pool.stats().connectFailures() == 1);
+        assertFalse(third.isDone(), "two connections are open: the waiter stays queued for one");
+        CompletableFuture<PooledConnection<Conn>> fourth = pool.acquire(A); // within the backoff, but connections are open
+        assertFalse(fourth.isDone(), "queued, not refused: " + fourth);
+        assertEquals(2, pool.stats().pending());
+        Conn first = one.get();
+        one.release();
+        assertSame(first, get(third).get(), "the released connection went to the first waiter");
+        two.release();
+        PooledConnection<Conn> f = get(fourth);
+        assertEquals(1, pool.stats().connectFailures(), "nothing tried again within the backoff");
+        f.release();
+        get(third).release();
+
+        // With nothing open at all, the same failure does fail fast.
+        pool.close();
+        pool(PoolConfig.builder().reconnectBackoff(Backoff.of(Duration.ofSeconds(10), Duration.ofSeconds(10), 100, Duration.ZERO)));
+        assertInstanceOf(NotSentException.class, failure(pool.acquire(A)));
+    }
+
+    @Test
+    void aCancelledAcquireGivesUpItsPlaceAndTheConnectionGoesToTheNext() throws Exception {
+        pool(PoolConfig.builder().maxPerEndpoint(1).acquireTimeout(Duration.ofSeconds(30)));
+        PooledConnection<Conn> held = get(pool.acquire(A));
+        CompletableFuture<PooledConnection<Conn>> gaveUp = pool.acquire(A);
+        CompletableFuture<PooledConnection<Conn>> next = pool.acquire(A);
+        assertEquals(2, pool.stats().pending());
+        assertTrue(gaveUp.cancel(false));
+        assertEquals(1, pool.stats().pending(), "the cancelled one left the queue at once");
+        Conn c = held.get();
+        held.release();
+        assertSame(c, get(next).get());
+        get(next).release();
+        assertEquals(new PoolStats(0, 1, 0, 0, 1, 0, 0, 0), pool.stats(), "nothing lost, nothing counted as a timeout");
+    }
+
+    /** The object is reused per borrow: a stale release with the old borrow's stamp is refused. */
+    @Test
+    void aStaleReleaseIsRefusedByItsStamp() throws Exception {
+        pool(PoolConfig.builder().maxPerEndpoint(1));
+        PooledConnection<Conn> first = get(pool.acquire(A));
+        long oldStamp = first.stamp();
+        first.release(oldStamp);
+        PooledConnection<Conn> second = get(pool.acquire(A));
+        assertSame(first, second, "the same entry, borrowed again");
+        assertThrows(IllegalStateException.class, () -> first.release(oldStamp), "the first borrower's second release");
+        assertThrows(IllegalStateException.class, () -> first.discard(oldStamp));
+        assertEquals(1, pool.stats().active(), "the second borrow is untouched");
+        assertNull(pool.tryAcquire(A), "and not handed out twice");
+        second.release(second.stamp());
+        assertEquals(1, pool.stats().idle());
+    }
+
+    @Test
+    void prewarmFailsWhenAnOpenFails() throws Exception {
+        pool(PoolConfig.builder().minIdle(2));
+        factory.refuse = true;
+        Throwable e = failure(pool.prewarm(A));
+        assertTrue(e.getMessage().contains("ECONNREFUSED"), String.valueOf(e));
     }
 }

@@ -13,8 +13,6 @@ import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -107,22 +105,48 @@ class DialerTest {
         assertInstanceOf(UnknownHostException.class, empty);
     }
 
-    @Test
-    void aResolverThatHangsTimesOut() throws Exception {
-        CountDownLatch never = new CountDownLatch(1);
-        Resolver hangs = h -> {
+    /** A resolver whose lookups block until {@code released}, as the system's does while DNS is down. */
+    private static Resolver hangingUntil(CountDownLatch released) {
+        return h -> {
             try {
-                never.await();
+                released.await();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
             throw new UnknownHostException("interrupted");
         };
+    }
+
+    @Test
+    void aResolverThatHangsTimesOut() throws Exception {
+        CountDownLatch never = new CountDownLatch(1);
+        Resolver hangs = hangingUntil(never);
         try {
             Throwable e = failure(new Dialer(group, DialConfig.builder().resolver(hangs).resolveTimeout(Duration.ofMillis(50)).build())
                     .dial("slow.test", 80, QUIET));
             assertInstanceOf(DialTimeoutException.class, e);
             assertEquals("dial slow.test:80: resolving slow.test timed out after 50 ms", e.getMessage());
+        } finally {
+            never.countDown();
+        }
+    }
+
+    /** A DNS outage: lookups that hang hold at most the resolver pool's threads, and every dial still times out on time. */
+    @Test
+    void hangingLookupsHoldABoundedNumberOfThreads() throws Exception {
+        CountDownLatch never = new CountDownLatch(1);
+        Resolver hangs = hangingUntil(never);
+        try {
+            Dialer d = new Dialer(group, DialConfig.builder().resolver(hangs).resolveTimeout(Duration.ofMillis(200)).build());
+            List<CompletableFuture<Connection>> dials = new ArrayList<>();
+            for (int i = 0; i < 3 * Dialer.RESOLVER_THREADS; i++) {
+                dials.add(d.dial("outage" + i + ".test", 80, QUIET));
+            }
+            for (CompletableFuture<Connection> f : dials) {
+                assertInstanceOf(DialTimeoutException.class, failure(f));
+            }
+            long resolvers = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("ringwire-resolver")).count();
+            assertTrue(resolvers <= Dialer.RESOLVER_THREADS, resolvers + " resolver threads for " + dials.size() + " hung lookups");
         } finally {
             never.countDown();
         }
@@ -135,37 +159,20 @@ class DialerTest {
      */
     @Test
     void aConnectThatGetsNoAnswerTimesOut() throws Exception {
-        try (ServerSocket blackhole = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            List<Socket> fillers = new ArrayList<>();
-            boolean full = false;
-            try {
-                for (int i = 0; i < 8 && !full; i++) {
-                    Socket s = new Socket();
-                    fillers.add(s);
-                    try {
-                        s.connect(blackhole.getLocalSocketAddress(), 300);
-                    } catch (SocketTimeoutException timedOut) {
-                        full = true;
-                    }
-                }
-                assumeTrue(full, "the accept queue never filled; cannot make a connect hang on loopback here");
-                Dialer d = new Dialer(group, DialConfig.builder().connectTimeout(Duration.ofMillis(100)).build());
-                Throwable e = failure(d.dial("127.0.0.1", blackhole.getLocalPort(), QUIET));
-                assertInstanceOf(DialTimeoutException.class, e);
-                assertTrue(e.getMessage().contains("127.0.0.1:" + blackhole.getLocalPort()) && e.getMessage().contains("timed out")
-                        && e.getMessage().contains("ETIMEDOUT"), e.getMessage());
+        try (Blackhole blackhole = new Blackhole()) {
+            assumeTrue(blackhole.full(), "the accept queue never filled; cannot make a connect hang on loopback here");
+            Dialer d = new Dialer(group, DialConfig.builder().connectTimeout(Duration.ofMillis(100)).build());
+            Throwable e = failure(d.dial("127.0.0.1", blackhole.port(), QUIET));
+            assertInstanceOf(DialTimeoutException.class, e);
+            assertTrue(e.getMessage().contains("127.0.0.1:" + blackhole.port()) && e.getMessage().contains("timed out")
+                    && e.getMessage().contains("ETIMEDOUT"), e.getMessage());
 
-                Dialer withDeadline = new Dialer(group, DialConfig.builder().connectTimeout(Duration.ofSeconds(5))
-                        .deadline(Duration.ofMillis(100)).resolver(h -> new InetAddress[] {InetAddress.getByName("127.0.0.1"),
-                                InetAddress.getByName("127.0.0.1")}).build());
-                Throwable late = failure(withDeadline.dial("twice.test", blackhole.getLocalPort(), QUIET));
-                assertInstanceOf(DialTimeoutException.class, late);
-                assertTrue(late.getMessage().contains("deadline of 100 ms passed with 1 address(es) untried"), late.getMessage());
-            } finally {
-                for (Socket s : fillers) {
-                    s.close();
-                }
-            }
+            Dialer withDeadline = new Dialer(group, DialConfig.builder().connectTimeout(Duration.ofSeconds(5))
+                    .deadline(Duration.ofMillis(100)).resolver(h -> new InetAddress[] {InetAddress.getByName("127.0.0.1"),
+                            InetAddress.getByName("127.0.0.1")}).build());
+            Throwable late = failure(withDeadline.dial("twice.test", blackhole.port(), QUIET));
+            assertInstanceOf(DialTimeoutException.class, late);
+            assertTrue(late.getMessage().contains("deadline of 100 ms passed with 1 address(es) untried"), late.getMessage());
         }
     }
 

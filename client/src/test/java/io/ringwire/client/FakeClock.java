@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** A clock that moves only when a test says so. Thread-safe. */
-final class FakeClock implements NanoClock {
+public final class FakeClock implements NanoClock {
     private final AtomicLong now = new AtomicLong(1_000_000_000L);
 
     @Override
@@ -12,11 +12,11 @@ final class FakeClock implements NanoClock {
         return now.get();
     }
 
-    void advance(Duration d) {
+    public void advance(Duration d) {
         now.addAndGet(d.toNanos());
     }
 
-    void advanceNanos(long nanos) {
+    public void advanceNanos(long nanos) {
         now.addAndGet(nanos);
     }
 }

@@ -3,9 +3,12 @@ package io.ringwire.client;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.net.ConnectException;
+import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -50,10 +53,17 @@ final class FakeFactory implements ConnectionFactory<FakeFactory.Conn> {
     final AtomicInteger maxOpenSeen = new AtomicInteger();
     final AtomicInteger healthChecks = new AtomicInteger();
     final Queue<Conn> created = new ConcurrentLinkedQueue<>();
+    /** Per endpoint: connections open now (opening included), and the most seen at once. */
+    final Map<Endpoint, AtomicInteger> openPer = new ConcurrentHashMap<>();
+    final Map<Endpoint, AtomicInteger> maxOpenPer = new ConcurrentHashMap<>();
     /** When set, opens fail with a refused connect. */
     volatile boolean refuse;
     /** When set, opens stay pending here until the test completes them. */
     volatile Queue<CompletableFuture<Void>> held;
+    /** When set, opens complete on this executor's thread, not inline on the borrower's. */
+    volatile Executor completeOn;
+    /** When set, health checks never answer (a peer that went silent without a FIN). */
+    volatile boolean checksHang;
     private final AtomicInteger ids = new AtomicInteger();
 
     @Override
@@ -64,6 +74,8 @@ final class FakeFactory implements ConnectionFactory<FakeFactory.Conn> {
         }
         int now = openNow.incrementAndGet();
         maxOpenSeen.accumulateAndGet(now, Math::max);
+        int here = openPer.computeIfAbsent(endpoint, e -> new AtomicInteger()).incrementAndGet();
+        maxOpenPer.computeIfAbsent(endpoint, e -> new AtomicInteger()).accumulateAndGet(here, Math::max);
         Conn c = new Conn(ids.incrementAndGet(), endpoint);
         created.add(c);
         Queue<CompletableFuture<Void>> h = held;
@@ -71,6 +83,10 @@ final class FakeFactory implements ConnectionFactory<FakeFactory.Conn> {
             CompletableFuture<Void> gate = new CompletableFuture<>();
             h.add(gate);
             return gate.thenApply(x -> c);
+        }
+        Executor on = completeOn;
+        if (on != null) {
+            return CompletableFuture.supplyAsync(() -> c, on);
         }
         return CompletableFuture.completedFuture(c);
     }
@@ -83,7 +99,7 @@ final class FakeFactory implements ConnectionFactory<FakeFactory.Conn> {
     @Override
     public CompletableFuture<Boolean> healthCheck(Conn c) {
         healthChecks.incrementAndGet();
-        return CompletableFuture.completedFuture(c.healthy);
+        return checksHang ? new CompletableFuture<>() : CompletableFuture.completedFuture(c.healthy);
     }
 
     @Override
@@ -92,6 +108,7 @@ final class FakeFactory implements ConnectionFactory<FakeFactory.Conn> {
             c.open = false;
             closes.incrementAndGet();
             openNow.decrementAndGet();
+            openPer.get(c.endpoint).decrementAndGet();
         }
     }
 }

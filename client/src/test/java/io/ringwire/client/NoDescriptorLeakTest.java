@@ -1,6 +1,8 @@
 package io.ringwire.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.ringwire.ConnectionHandler;
 import io.ringwire.EventLoopGroup;
@@ -25,7 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** Failed dials, refused and timed-out connects, and a closed client give back every descriptor. */
+/** Failed dials, refused and timed-out connects, timed-out requests, and a closed client give back every descriptor. */
 class NoDescriptorLeakTest {
     private static long openDescriptors() {
         try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
@@ -46,6 +48,8 @@ class NoDescriptorLeakTest {
             try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
                 refused = s.getLocalPort();
             }
+            // Reads requests and never answers: each request times out, and its connection must close.
+            Server silent = servers.listen(new InetSocketAddress("127.0.0.1", 0), ServerConfig.defaults(), () -> quiet);
             Dialer dialer = new Dialer(clients, DialConfig.builder()
                     .resolver(h -> new InetAddress[] {InetAddress.getByName("127.0.0.2"), InetAddress.getByName("127.0.0.1")})
                     .build());
@@ -65,8 +69,33 @@ class NoDescriptorLeakTest {
                     }
                 }
             }
+            try (HttpClient client = HttpClient.builder(clients).maxConnsPerHost(1).responseTimeout(Duration.ofMillis(100)).build()) {
+                for (int i = 0; i < 5; i++) {
+                    Throwable e = client.send(HttpClientRequest.get("http://127.0.0.1:" + silent.localAddress().getPort() + "/"))
+                            .handle((v, x) -> x).get(Poll.TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                    assertInstanceOf(RequestTimeoutException.class, RetryPolicy.unwrap(e), "request " + i);
+                }
+            }
             Poll.until("every descriptor given back (baseline " + baseline + ")", () -> openDescriptors() == baseline);
+            silent.close();
             server.close();
+        }
+    }
+
+    /** Connects that time out (to a listener whose accept queue is full) close their sockets too. */
+    @Test
+    void timedOutConnectsLeaveNoDescriptorBehind() throws Exception {
+        try (EventLoopGroup clients = EventLoopGroup.create(1); Blackhole blackhole = new Blackhole()) {
+            assumeTrue(blackhole.full(), "the accept queue never filled; cannot make a connect hang on loopback here");
+            ConnectionHandler quiet = (c, d, o, l) -> { };
+            Dialer dialer = new Dialer(clients, DialConfig.builder().connectTimeout(Duration.ofMillis(50)).build());
+            long baseline = openDescriptors();
+            for (int i = 0; i < 10; i++) {
+                Throwable e = dialer.dial("127.0.0.1", blackhole.port(), quiet).handle((v, x) -> x)
+                        .get(Poll.TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                assertInstanceOf(DialTimeoutException.class, RetryPolicy.unwrap(e), "dial " + i);
+            }
+            Poll.until("every descriptor given back (baseline " + baseline + ")", () -> openDescriptors() == baseline);
         }
     }
 }

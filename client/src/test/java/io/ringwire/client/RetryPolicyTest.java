@@ -90,4 +90,36 @@ class RetryPolicyTest {
         }, true);
         assertTrue(RetryPolicy.unwrap(r.handle((v, e) -> e).join()) instanceof IllegalStateException);
     }
+
+    @Test
+    void aRequestWhoseOwnDeadlinePassedIsNeverRetried() {
+        RetryPolicy p = policy(5).retryNonIdempotent(true).retryOn(t -> true).build();
+        assertFalse(p.mayRetry(new RequestTimeoutException("request to x:1 timed out after 10 ms"), true),
+                "its deadline covers the retries: none is left");
+    }
+
+    /** Cancelling the result stops the loop: no attempt starts after it, even one already scheduled. */
+    @Test
+    void cancellingTheResultStopsTheRetries() {
+        List<Runnable> pending = new ArrayList<>();
+        AtomicInteger calls = new AtomicInteger();
+        RetryPolicy p = RetryPolicy.builder(Backoff.of(Duration.ofMillis(10), Duration.ofSeconds(1), 10, Duration.ZERO))
+                .clock(clock).random(new Random(1)).scheduler((task, delay) -> pending.add(task)).build();
+        CompletableFuture<String> r = p.execute(() -> {
+            calls.incrementAndGet();
+            return CompletableFuture.failedFuture(new IOException("down"));
+        }, true);
+        assertEquals(1, calls.get());
+        assertEquals(1, pending.size(), "a retry is scheduled");
+        assertTrue(r.cancel(false));
+        pending.remove(0).run();
+        assertEquals(1, calls.get(), "the scheduled retry saw the cancel and did not run the attempt");
+        assertTrue(pending.isEmpty(), "and scheduled nothing more");
+
+        CompletableFuture<String> inFlight = new CompletableFuture<>();
+        CompletableFuture<String> r2 = p.execute(() -> inFlight, true);
+        r2.cancel(false);
+        inFlight.completeExceptionally(new IOException("late"));
+        assertTrue(pending.isEmpty(), "a failure after the cancel schedules no retry");
+    }
 }

@@ -19,6 +19,11 @@ import org.agrona.DirectBuffer;
  */
 final class Exchange implements Runnable {
     final PooledConnection<HttpConnection> lease;
+    /** The borrow's stamp: giving the connection back can never touch someone else's later borrow. */
+    private final long stamp;
+    /** The call's deadline ({@link System#nanoTime()}) and its length, or 0 for none. */
+    final long deadline;
+    final long timeoutNanos;
     /**
      * Completed with the response when its head arrives, then cleared: nothing reachable from this
      * object (the cleaner's action) may hold the response, or the cleaner would never run.
@@ -31,8 +36,11 @@ final class Exchange implements Runnable {
     final AtomicBoolean wanted = new AtomicBoolean();
     volatile boolean ended;
 
-    Exchange(PooledConnection<HttpConnection> lease) {
+    Exchange(PooledConnection<HttpConnection> lease, Call call) {
         this.lease = lease;
+        this.stamp = lease.stamp();
+        this.deadline = call.deadline;
+        this.timeoutNanos = call.timeoutNanos;
     }
 
     /** Loop thread: the head arrived. */
@@ -63,21 +71,40 @@ final class Exchange implements Runnable {
 
     /** Any thread: the exchange failed or was abandoned; the connection cannot be trusted. */
     void fail(IOException cause) {
+        failWith(cause, false);
+    }
+
+    /** Any thread: the request was never written and the connection is as good as it was; it goes back for reuse. */
+    void failUnsent(Throwable cause) {
+        failWith(cause, true);
+    }
+
+    private void failWith(Throwable cause, boolean reuse) {
         CompletableFuture<HttpClientResponse> h = head;
         if (h != null) {
             h.completeExceptionally(cause);
         }
         body.completeExceptionally(cause);
-        giveBack(false);
+        giveBack(reuse);
     }
 
     private void giveBack(boolean reuse) {
         if (returned.compareAndSet(false, true)) {
             if (reuse) {
-                lease.release();
+                lease.release(stamp);
             } else {
-                lease.discard();
+                lease.discard(stamp);
             }
+        }
+    }
+
+    /**
+     * The unconsumed-body timer: abandons the response only if nobody has asked for its body. A
+     * body that is being read may take as long as it takes (the request timeout bounds it).
+     */
+    void unconsumedTimeout() {
+        if (!wanted.get() && !ended) {
+            fail(new IOException("response abandoned before its body was read; its connection was closed"));
         }
     }
 

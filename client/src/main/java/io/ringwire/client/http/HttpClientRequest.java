@@ -11,7 +11,13 @@ import java.util.Objects;
  * One HTTP/1.1 request: method, an {@code http://} URI, extra header fields, and a body. Immutable
  * and thread-safe; {@link #encode()} gives its bytes.
  *
- * @param headers name/value pairs, in order; Host, Content-Length and Connection are written by the client
+ * <p>The client writes {@code Host} (from the URI, unless a Host field is given here, which then
+ * replaces it) and {@code Content-Length} (from the body); it writes no {@code Connection}
+ * field, since HTTP/1.1 keeps connections alive by default. The body is always sent with a
+ * length, so {@code Content-Length} and {@code Transfer-Encoding} fields are refused: a second,
+ * disagreeing framing on the wire is how requests get smuggled.
+ *
+ * @param headers name/value pairs, in order
  */
 public record HttpClientRequest(String method, URI uri, List<String[]> headers, byte[] body) {
     public HttpClientRequest {
@@ -24,9 +30,17 @@ public record HttpClientRequest(String method, URI uri, List<String[]> headers, 
             throw new IllegalArgumentException("only http://host[:port]/path URIs are supported: " + uri);
         }
         headers = List.copyOf(headers);
+        int hosts = 0;
         for (String[] h : headers) {
             if (h.length != 2 || !validField(h[0], h[1])) {
                 throw new IllegalArgumentException("bad header field: " + String.join(": ", h));
+            }
+            if (h[0].equalsIgnoreCase("Content-Length") || h[0].equalsIgnoreCase("Transfer-Encoding")) {
+                throw new IllegalArgumentException(h[0] + " is written by the client from the body; do not set it: "
+                        + String.join(": ", h));
+            }
+            if (h[0].equalsIgnoreCase("Host") && ++hosts > 1) {
+                throw new IllegalArgumentException("more than one Host field");
             }
         }
         body = body == null ? new byte[0] : body;
@@ -74,16 +88,20 @@ public record HttpClientRequest(String method, URI uri, List<String[]> headers, 
         if (uri.getRawQuery() != null) {
             path += "?" + uri.getRawQuery();
         }
-        StringBuilder sb = new StringBuilder(128).append(method).append(' ').append(path).append(" HTTP/1.1\r\nHost: ")
-                .append(uri.getHost().indexOf(':') >= 0 && !uri.getHost().startsWith("[") ? "[" + uri.getHost() + "]" : uri.getHost());
-        if (uri.getPort() >= 0) {
-            sb.append(':').append(uri.getPort());
+        StringBuilder sb = new StringBuilder(128).append(method).append(' ').append(path).append(" HTTP/1.1\r\n");
+        if (headers.stream().noneMatch(h -> h[0].equalsIgnoreCase("Host"))) {
+            sb.append("Host: ")
+                    .append(uri.getHost().indexOf(':') >= 0 && !uri.getHost().startsWith("[") ? "[" + uri.getHost() + "]" : uri.getHost());
+            if (uri.getPort() >= 0) {
+                sb.append(':').append(uri.getPort());
+            }
+            sb.append("\r\n");
         }
-        sb.append("\r\n");
         for (String[] h : headers) {
             sb.append(h[0]).append(": ").append(h[1]).append("\r\n");
         }
-        if (body.length > 0 || method.equals("POST") || method.equals("PUT")) {
+        // A POST or PUT without a body still says so: some servers refuse one with no length (411).
+        if (body.length > 0 || method.equalsIgnoreCase("POST") || method.equalsIgnoreCase("PUT")) {
             sb.append("Content-Length: ").append(body.length).append("\r\n");
         }
         sb.append("\r\n");

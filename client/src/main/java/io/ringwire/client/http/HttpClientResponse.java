@@ -16,7 +16,9 @@ import java.util.concurrent.CompletableFuture;
  * borrowed, and TCP flow control holds the server back. That is Go's classic pitfall (an unread
  * body pins its connection), so a response nobody reads is reclaimed: its connection is closed
  * after the client's {@code unconsumedBodyTimeout}, or when the response becomes unreachable
- * (a {@link Cleaner}), whichever is first; its slot in the pool is then free again.
+ * (a {@link Cleaner}), whichever is first; its slot in the pool is then free again. Once
+ * {@link #body()} has been asked for, the body is being read and that timer no longer applies:
+ * only the request's own timeout ({@code HttpClient.Builder.responseTimeout}) bounds it.
  *
  * <p>Thread-safe. The futures complete on the connection's event loop: do not block in their
  * continuations (use the async variants with an executor for blocking work).
@@ -49,10 +51,13 @@ public final class HttpClientResponse implements AutoCloseable {
         return head.header(name);
     }
 
-    /** The whole body, once it has arrived; asking for it lets a paused connection read on. */
+    /**
+     * The whole body, once it has arrived; asking for it lets a paused connection read on. It
+     * fails if the request's timeout passes first, or if the response was abandoned before.
+     */
     public CompletableFuture<byte[]> body() {
-        if (exchange.wanted.compareAndSet(false, true)) {
-            connection.resume();
+        if (exchange.wanted.compareAndSet(false, true) && !exchange.ended) {
+            connection.resume(exchange);
         }
         return exchange.body;
     }

@@ -2,14 +2,16 @@ package io.ringwire.client.http;
 
 import io.ringwire.Connection;
 import io.ringwire.ConnectionHandler;
+import io.ringwire.DeadlineExceededException;
 import io.ringwire.EventLoop;
 import io.ringwire.client.Dialer;
 import io.ringwire.client.Endpoint;
-import io.ringwire.client.NotSentException;
+import io.ringwire.client.RequestTimeoutException;
 import io.ringwire.protocol.codec.CodecException;
 import io.ringwire.protocol.http.HttpResponseDecoder;
 import io.ringwire.protocol.http.HttpResponseHead;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.agrona.DirectBuffer;
@@ -18,7 +20,12 @@ import org.agrona.DirectBuffer;
  * One client HTTP/1.1 connection: sends a request, decodes its response, one exchange at a time
  * (the pool lends the connection to one borrower, who gives it back when the response ends).
  *
- * <p>Loop-confined apart from {@link #isUsable()} and {@link #resume()}, which any thread may call.
+ * <p>A request with a deadline arms the connection's read deadline
+ * ({@link Connection#setReadDeadline}) when it is written; if it passes before the response has
+ * ended, the exchange fails with a {@link RequestTimeoutException} and the connection is closed,
+ * which frees its slot in the pool.
+ *
+ * <p>Loop-confined apart from {@link #isUsable()} and {@link #resume}, which any thread may call.
  */
 final class HttpConnection implements ConnectionHandler, HttpResponseDecoder.Listener {
     private final HttpClient.Settings settings;
@@ -37,6 +44,8 @@ final class HttpConnection implements ConnectionHandler, HttpResponseDecoder.Lis
     /** Requests this connection has carried, and whether any byte of the current response has come. */
     private int exchanges;
     private boolean responseStarted;
+    /** The current exchange armed the read deadline. */
+    private boolean deadlineArmed;
     private IOException failure;
 
     private HttpConnection(HttpClient.Settings settings) {
@@ -69,9 +78,18 @@ final class HttpConnection implements ConnectionHandler, HttpResponseDecoder.Lis
         loop.execute(() -> {
             if (broken || !connection.isOpen() || current != null) {
                 // Nothing was written: the request may go out again on another connection.
-                exchange.fail(new NotSentException("connection to " + connection.remoteAddress()
+                exchange.fail(new ClosedBeforeSendException("connection to " + connection.remoteAddress()
                         + " closed before the request was sent", failure));
                 return;
+            }
+            if (exchange.timeoutNanos > 0) {
+                long left = exchange.deadline - System.nanoTime();
+                if (left <= 0) {
+                    exchange.failUnsent(timedOut(exchange, "before it could be sent"));
+                    return;
+                }
+                connection.setReadDeadline(Duration.ofNanos(left));
+                deadlineArmed = true;
             }
             current = exchange;
             exchanges++;
@@ -82,14 +100,35 @@ final class HttpConnection implements ConnectionHandler, HttpResponseDecoder.Lis
         });
     }
 
-    /** The user wants the body: read on if the body window had paused reading. Any thread. */
-    void resume() {
+    private RequestTimeoutException timedOut(Exchange ex, String when) {
+        return new RequestTimeoutException("request to " + connection.remoteAddress() + " timed out after "
+                + TimeUnit.NANOSECONDS.toMillis(ex.timeoutNanos) + " ms " + when);
+    }
+
+    /**
+     * The user wants the body of {@code ex}: it is no longer unconsumed, and reading goes on if
+     * the body window had paused it. Only while {@code ex} is the exchange in progress: a
+     * response that has ended leaves the connection to the next one, whose backpressure is its
+     * own. Any thread.
+     */
+    void resume(Exchange ex) {
         loop.execute(() -> {
-            if (paused) {
-                paused = false;
-                connection.setAutoRead(true);
+            if (current != ex) {
+                return;
             }
+            if (unconsumedTimer != null) {
+                unconsumedTimer.cancel();
+                unconsumedTimer = null;
+            }
+            unpause();
         });
+    }
+
+    private void unpause() {
+        if (paused) {
+            paused = false;
+            connection.setAutoRead(true);
+        }
     }
 
     @Override
@@ -133,7 +172,7 @@ final class HttpConnection implements ConnectionHandler, HttpResponseDecoder.Lis
         HttpClientResponse response = new HttpClientResponse(head, ex, this);
         long timeout = settings.unconsumedBodyTimeout().toNanos();
         if (timeout > 0) {
-            unconsumedTimer = loop.schedule(ex, timeout, TimeUnit.NANOSECONDS);
+            unconsumedTimer = loop.schedule(ex::unconsumedTimeout, timeout, TimeUnit.NANOSECONDS);
         }
         headPending = ex;
         responsePending = response;
@@ -160,7 +199,25 @@ final class HttpConnection implements ConnectionHandler, HttpResponseDecoder.Lis
             unconsumedTimer.cancel();
             unconsumedTimer = null;
         }
+        if (deadlineArmed) {
+            deadlineArmed = false;
+            connection.setReadDeadline(Duration.ZERO);
+        }
+        // The body window may have paused reading in the very read that carried the end: the
+        // connection goes back to the pool, and the next exchange must find it reading.
+        unpause();
         ex.end(head.keepAlive() && !broken);
+    }
+
+    /** The read deadline of the current exchange passed: it fails, and the connection is closed. */
+    @Override
+    public void onTimeout(Connection c, DeadlineExceededException timeout) {
+        if (timeout.kind() != DeadlineExceededException.Kind.READ || !deadlineArmed || current == null) {
+            return;
+        }
+        deadlineArmed = false;
+        fail(timedOut(current, currentHead == null ? "with no response" : "before the response ended"));
+        c.close();
     }
 
     @Override

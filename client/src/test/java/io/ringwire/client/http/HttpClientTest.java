@@ -11,11 +11,16 @@ import io.ringwire.ServerConfig;
 import io.ringwire.client.Backoff;
 import io.ringwire.client.CircuitBreaker;
 import io.ringwire.client.Endpoint;
+import io.ringwire.client.FakeClock;
 import io.ringwire.client.NanoClock;
+import io.ringwire.client.NotSentException;
+import io.ringwire.client.PoolTimeoutException;
 import io.ringwire.client.RateLimiter;
 import io.ringwire.client.RejectedException;
 import io.ringwire.client.Poll;
+import io.ringwire.client.RequestTimeoutException;
 import io.ringwire.client.RetryPolicy;
+import io.ringwire.client.Scheduler;
 import io.ringwire.protocol.http.HttpRouter;
 import io.ringwire.protocol.http.HttpServer;
 import io.ringwire.protocol.http.HttpServerConfig;
@@ -34,6 +39,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterAll;
@@ -45,9 +51,12 @@ import org.junit.jupiter.api.Test;
 class HttpClientTest {
     private static final long WAIT = 20;
     private static final byte[] BIG = new byte[256 * 1024];
+    /** Over one 64 KiB read, and small enough to sit whole in the client's socket buffer once sent. */
+    private static final byte[] MEDIUM = new byte[100 * 1024];
 
     static {
         Arrays.fill(BIG, (byte) 'x');
+        Arrays.fill(MEDIUM, (byte) 'm');
     }
 
     private static EventLoopGroup clientGroup;
@@ -75,6 +84,7 @@ class HttpClientTest {
         HttpRouter routes = HttpRouter.builder()
                 .get("/plaintext", (rq, rs) -> rs.contentType("text/plain").body("Hello, World!"))
                 .get("/big", (rq, rs) -> rs.contentType("application/octet-stream").body(BIG))
+                .get("/medium", (rq, rs) -> rs.contentType("application/octet-stream").body(MEDIUM))
                 .get("/close", (rq, rs) -> rs.closeConnection().body("bye"))
                 .get("/fail", (rq, rs) -> rs.status(503).body("down"))
                 .build();
@@ -97,6 +107,10 @@ class HttpClientTest {
 
     private static <T> T get(CompletableFuture<T> f) throws Exception {
         return f.get(WAIT, TimeUnit.SECONDS);
+    }
+
+    private static Throwable failure(CompletableFuture<?> f) throws Exception {
+        return RetryPolicy.unwrap(f.handle((v, x) -> x).get(WAIT, TimeUnit.SECONDS));
     }
 
     private long serverAccepted() {
@@ -161,17 +175,51 @@ class HttpClientTest {
         assertEquals("Hello, World!", get(unread.bodyAsString()), "still readable from memory");
     }
 
+    /** Without a timer racing it: the unread body holds its connection, and the next request waits for it. */
+    @Test
+    void aLargeUnreadBodyHoldsItsConnection() throws Exception {
+        client = HttpClient.builder(clientGroup).maxConnsPerHost(1).bodyWindow(16 * 1024)
+                .unconsumedBodyTimeout(Duration.ofMinutes(10)).acquireTimeout(Duration.ofSeconds(WAIT)).build();
+        HttpClientResponse unread = get(client.send(HttpClientRequest.get(url("/big"))));
+        assertEquals(200, unread.status());
+        assertEquals(1, client.stats().active(), "the unread body holds the connection");
+        // A request of 200 ms waits for a connection no longer than that.
+        assertInstanceOf(PoolTimeoutException.class, failure(client.send(HttpClientRequest.get(url("/plaintext")), Duration.ofMillis(200))),
+                "the one slot is taken");
+        assertFalse(unread.isComplete());
+        assertEquals(BIG.length, get(unread.body()).length, "asked for, the body comes after all");
+    }
+
     @Test
     void aLargeUnreadBodyIsReclaimedAfterTheTimeout() throws Exception {
         client = HttpClient.builder(clientGroup).maxConnsPerHost(1).bodyWindow(16 * 1024)
                 .unconsumedBodyTimeout(Duration.ofMillis(200)).acquireTimeout(Duration.ofSeconds(WAIT)).build();
         HttpClientResponse unread = get(client.send(HttpClientRequest.get(url("/big"))));
         assertEquals(200, unread.status());
-        assertEquals(1, client.stats().active(), "the unread body holds the connection");
         // The one slot is free again once the timeout abandons the response.
         HttpClientResponse next = get(client.send(HttpClientRequest.get(url("/plaintext"))));
         assertEquals("Hello, World!", get(next.bodyAsString()));
         assertEquals(2, client.stats().created());
+        Throwable e = unread.body().handle((v, x) -> x).get(WAIT, TimeUnit.SECONDS);
+        assertTrue(e != null && e.getMessage().contains("abandoned"), String.valueOf(e));
+    }
+
+    /**
+     * Asking for the body of a response that has ended must not act on the exchange now on its
+     * connection: that one's body was never asked for, so its reading stays paused and its own
+     * unconsumed-body timer still reclaims it.
+     */
+    @Test
+    void theBodyOfAnEndedResponseLeavesTheNextExchangeAlone() throws Exception {
+        client = HttpClient.builder(clientGroup).maxConnsPerHost(1).bodyWindow(16 * 1024)
+                .unconsumedBodyTimeout(Duration.ofMillis(300)).build();
+        HttpClientResponse small = get(client.send(HttpClientRequest.get(url("/plaintext"))));
+        Poll.until("the small response ended", small::isComplete);
+        HttpClientResponse unread = get(client.send(HttpClientRequest.get(url("/medium")))); // same connection, paused
+        assertEquals(1, client.stats().created());
+        assertEquals("Hello, World!", get(small.bodyAsString()));
+        assertFalse(unread.isComplete());
+        Poll.until("the unread body reclaimed by its own timer", () -> client.stats().active() == 0);
         Throwable e = unread.body().handle((v, x) -> x).get(WAIT, TimeUnit.SECONDS);
         assertTrue(e != null && e.getMessage().contains("abandoned"), String.valueOf(e));
     }
@@ -311,6 +359,38 @@ class HttpClientTest {
         }
     }
 
+    /**
+     * Two idle connections the server has closed (it reads the next request on each and hangs
+     * up): the first that a request meets tells the client the server drops idle connections, so
+     * the other is closed unused, and the retry goes out on a new connection. The old default (one
+     * retry) met the second dead one and failed.
+     */
+    @Test
+    void aKeepAliveRaceFlushesTheOtherIdleConnectionsBeforeTheRetry() throws Exception {
+        java.util.concurrent.CountDownLatch both = new java.util.concurrent.CountDownLatch(2);
+        try (ScriptedHttpServer server = new ScriptedHttpServer((srv, n, s) -> {
+            if (n > 2) {
+                srv.answerEach(s);
+                return;
+            }
+            both.countDown();
+            srv.readHead(s);
+            both.await(); // two connections open before either answers: both end up idle in the pool
+            s.getOutputStream().write(ScriptedHttpServer.OK);
+            srv.readHead(s); // the next request on it: hang up without a byte
+        })) {
+            client = HttpClient.builder(clientGroup).maxConnsPerHost(2).build();
+            CompletableFuture<HttpClientResponse> a = client.send(HttpClientRequest.get(server.url("/")));
+            CompletableFuture<HttpClientResponse> b = client.send(HttpClientRequest.get(server.url("/")));
+            assertEquals("ok", get(get(a).bodyAsString()));
+            assertEquals("ok", get(get(b).bodyAsString()));
+            Poll.until("both idle", () -> client.stats().idle() == 2);
+            assertEquals("ok", get(get(client.send(HttpClientRequest.get(server.url("/")))).bodyAsString()));
+            assertEquals(3, client.stats().created(), client.stats().toString());
+            assertEquals(4, server.requests.get(), "two answered, one on a dead connection, the retry: the other dead one got none");
+        }
+    }
+
     @Test
     void aGarbledResponseFailsTheRequestOnly() throws Exception {
         try (ServerSocket raw = new ServerSocket(0, 8, InetAddress.getByName("127.0.0.1"))) {
@@ -338,11 +418,23 @@ class HttpClientTest {
         }
     }
 
+    /**
+     * The server goes away and comes back. The pool's backoff runs on a fake clock that only the
+     * test moves, so the refused connects can be counted exactly: one per backoff period, however
+     * often the requests retry meanwhile (the retries run on real time and are counted too).
+     */
     @Test
     void aServerRestartIsRiddenOutByRetriesAndThePoolRecovers() throws Exception {
+        FakeClock poolClock = new FakeClock();
+        AtomicInteger retries = new AtomicInteger();
+        Scheduler counting = (task, delay) -> {
+            retries.incrementAndGet();
+            Scheduler.DEFAULT.schedule(task, delay);
+        };
         client = HttpClient.builder(clientGroup).maxConnsPerHost(4)
-                .pool(p -> p.reconnectBackoff(Backoff.of(Duration.ofMillis(20), Duration.ofMillis(200), Integer.MAX_VALUE, Duration.ZERO)))
-                .retry(RetryPolicy.builder(Backoff.of(Duration.ofMillis(20), Duration.ofMillis(200), 200, Duration.ofSeconds(WAIT))).build())
+                .pool(p -> p.clock(poolClock).reconnectBackoff(Backoff.of(Duration.ofMillis(20), Duration.ofMillis(200), Integer.MAX_VALUE, Duration.ZERO)))
+                .retry(RetryPolicy.builder(Backoff.of(Duration.ofMillis(20), Duration.ofMillis(200), 100_000, Duration.ofSeconds(WAIT)))
+                        .scheduler(counting).build())
                 .build();
         int port = server.localAddress().getPort();
         assertEquals("Hello, World!", get(get(client.send(HttpClientRequest.get(url("/plaintext")))).bodyAsString()));
@@ -362,12 +454,71 @@ class HttpClientTest {
                     .thenCompose(HttpClientResponse::bodyAsString));
         }
         Poll.until("a refused reconnect", () -> client.stats().connectFailures() > 0);
+        int first = retries.get();
+        Poll.until("the requests to retry a while", () -> retries.get() >= first + 16);
+        // The opens already under way when the server went down fail too: at most one per slot.
+        long burst = client.stats().connectFailures();
+        assertTrue(burst <= 4, "the first failures are the opens in flight, within maxConnsPerHost: " + burst);
+        for (int period = 1; period <= 3; period++) {
+            int seen = retries.get();
+            Poll.until("the requests to retry a while", () -> retries.get() >= seen + 16);
+            assertEquals(burst + period - 1, client.stats().connectFailures(),
+                    "one refused connect per backoff period, not one per retry (" + retries.get() + " retries so far)");
+            poolClock.advance(Duration.ofMillis(200)); // the cap: the backoff has passed
+            long expected = burst + period;
+            Poll.until("the next probe", () -> client.stats().connectFailures() >= expected);
+        }
         server = listen(port);
+        poolClock.advance(Duration.ofMillis(200));
         for (CompletableFuture<String> f : during) {
             assertEquals("Hello, World!", get(f), "retried until the server came back");
         }
         long failures = client.stats().connectFailures();
+        assertEquals(burst + 3, failures, "one probe per backoff period while the server was down: " + client.stats());
         assertTrue(client.stats().created() <= 1 + 4, "no more than maxConnsPerHost new connections: " + client.stats());
         assertTrue(failures < 200, "backoff, not a storm: " + failures + " refused connects");
+    }
+
+    /** The pool timing out is this client's own saturation: it says nothing of the host, and must not open its breaker. */
+    @Test
+    void aSaturatedPoolDoesNotOpenTheBreaker() throws Exception {
+        client = HttpClient.builder(clientGroup).maxConnsPerHost(1).bodyWindow(16 * 1024).acquireTimeout(Duration.ofMillis(50))
+                .circuitBreaker(e -> new CircuitBreaker(2, 2, 0.5, Duration.ofHours(1), 1, NanoClock.SYSTEM)).build();
+        HttpClientResponse holding = get(client.send(HttpClientRequest.get(url("/big"))));
+        for (int i = 0; i < 3; i++) {
+            assertInstanceOf(PoolTimeoutException.class, failure(client.send(HttpClientRequest.get(url("/plaintext")))));
+        }
+        Endpoint host = new Endpoint("127.0.0.1", server.localAddress().getPort());
+        assertEquals(CircuitBreaker.State.CLOSED, client.circuitBreaker(host).state());
+        assertEquals(0.0, client.circuitBreaker(host).failureRate());
+        holding.close();
+    }
+
+    @Test
+    void theDefaultRetryCoversBothKeepAliveRacesAndNothingElse() {
+        assertTrue(HttpClient.retriesByDefault(new ClosedBeforeSendException("closed before the request was sent", null)));
+        assertTrue(HttpClient.retriesByDefault(new StaleConnectionException("closed before the response", null)));
+        assertFalse(HttpClient.retriesByDefault(new PoolTimeoutException("acquire timed out")));
+        assertFalse(HttpClient.retriesByDefault(new RejectedException("circuit OPEN")));
+        assertFalse(HttpClient.retriesByDefault(new NotSentException("acquire x:1: connecting failed; next attempt in 5 ms", null)));
+        assertFalse(HttpClient.retriesByDefault(new RequestTimeoutException("timed out")));
+        assertTrue(RetryPolicy.builder(Backoff.none()).build().mayRetry(new ClosedBeforeSendException("x", null), false),
+                "provably unsent: retried even for a POST");
+        assertEquals(5, HttpClient.defaultRetry(4).backoff().maxAttempts(), "once per idle connection that may be dead, plus one");
+        assertEquals(2, HttpClient.defaultRetry(0).backoff().maxAttempts());
+    }
+    @Test
+    void headerFieldsTheClientWritesItselfAreRefusedAndHostCanBeSet() {
+        java.net.URI uri = java.net.URI.create("http://10.0.0.1:8080/x");
+        for (String name : List.of("Content-Length", "transfer-encoding")) {
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> HttpClientRequest.get(uri).withHeader(name, "5"));
+            assertTrue(e.getMessage().contains(name), e.getMessage());
+        }
+        String wire = new String(HttpClientRequest.get(uri).withHeader("Host", "example.test").encode(), StandardCharsets.ISO_8859_1);
+        assertTrue(wire.contains("\r\nHost: example.test\r\n") && !wire.contains("10.0.0.1"), wire);
+        String post = new String(new HttpClientRequest("post", uri, List.of(), null).encode(), StandardCharsets.ISO_8859_1);
+        assertTrue(post.contains("Content-Length: 0"), post);
+        assertTrue(!new String(HttpClientRequest.get(uri).encode(), StandardCharsets.ISO_8859_1).contains("Connection"));
     }
 }

@@ -7,8 +7,9 @@ import java.util.Objects;
 /**
  * Settings of one side of the frame protocol, client or server. Immutable and thread-safe.
  *
- * <p>Defaults: body_len limit 16 MiB, no heartbeat, 3 misses once a heartbeat is set, and 2 s for
- * the peer to read an ERROR before the connection is closed regardless.
+ * <p>Defaults: body_len limit 16 MiB, no heartbeat, 3 misses once a heartbeat is set, 2 s for
+ * the peer to read an ERROR before the connection is closed regardless, and (client side) no
+ * request timeout.
  */
 public final class FrameConfig {
     private static final FrameConfig DEFAULT = builder().build();
@@ -17,12 +18,14 @@ public final class FrameConfig {
     private final Duration heartbeat;
     private final int heartbeatMisses;
     private final Duration linger;
+    private final Duration requestTimeout;
 
     private FrameConfig(Builder b) {
         this.maxBody = b.maxBody;
         this.heartbeat = b.heartbeat;
         this.heartbeatMisses = b.heartbeatMisses;
         this.linger = b.linger;
+        this.requestTimeout = b.requestTimeout;
     }
 
     public static FrameConfig defaults() {
@@ -53,11 +56,20 @@ public final class FrameConfig {
         return linger;
     }
 
+    /**
+     * Client side: how long a request may wait for its reply before it fails with a
+     * {@link FrameTimeoutException}; {@link Duration#ZERO} means no limit. See {@link FrameClient}.
+     */
+    public Duration requestTimeout() {
+        return requestTimeout;
+    }
+
     public static final class Builder {
         private int maxBody = FrameFormat.DEFAULT_MAX_BODY;
         private Duration heartbeat = Duration.ZERO;
         private int heartbeatMisses = 3;
         private Duration linger = LingeringClose.DEFAULT_LINGER;
+        private Duration requestTimeout = Duration.ZERO;
 
         private Builder() {
         }
@@ -93,6 +105,15 @@ public final class FrameConfig {
                 throw new IllegalArgumentException("linger must not be negative: " + linger);
             }
             this.linger = linger;
+            return this;
+        }
+
+        public Builder requestTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.isNegative()) {
+                throw new IllegalArgumentException("requestTimeout must not be negative: " + timeout);
+            }
+            this.requestTimeout = timeout;
             return this;
         }
 

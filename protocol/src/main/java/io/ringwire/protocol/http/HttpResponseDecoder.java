@@ -64,6 +64,14 @@ public final class HttpResponseDecoder implements AutoCloseable {
         this.chunked = new ChunkedBodyDecoder(maxBody, maxHead);
     }
 
+    /**
+     * Memory reserved right now: never more than {@code maxHead} + 64 KiB + 1 (the head being
+     * gathered, and one slice of chunk data), whatever the size of the body.
+     */
+    public int reservedBytes() {
+        return head.capacity() + chunkData.capacity();
+    }
+
     /** A request was sent; its response comes next. {@code headRequest}: it was a HEAD. */
     public void expect(boolean headRequest) {
         if (state != State.IDLE) {
@@ -214,6 +222,7 @@ public final class HttpResponseDecoder implements AutoCloseable {
         if (contentEnd < 12 || !Ascii.equals(b, 0, HTTP_SLASH) || b.getByte(6) != '.' || b.getByte(8) != ' '
                 || !digit(b.getByte(5)) || !digit(b.getByte(7))
                 || !digit(b.getByte(9)) || !digit(b.getByte(10)) || !digit(b.getByte(11))
+                || b.getByte(9) == '0' // no status class starts with 0 (RFC 9110, section 15): 000 would pass for a success
                 || (contentEnd > 12 && b.getByte(12) != ' ')) {
             throw HttpException.badRequest("malformed status line: " + Ascii.latin1(b, 0, Math.min(contentEnd, 64)));
         }
