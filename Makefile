@@ -23,7 +23,7 @@ BENCH_JAR := bench/target/benchmarks.jar
 # Arguments for `make bench-jmh`, passed to JMH; the default is a short run of every benchmark.
 BENCH_ARGS ?= -f 1 -wi 3 -w 1s -i 5 -r 1s
 
-.PHONY: build run test bench bench-compare bench-quick bench-jmh deps clean netns-deps
+.PHONY: build run test bench bench-compare bench-quick bench-jmh deps clean netns-deps nginx-deps
 
 ## deps: installs what the build needs from Debian if it is missing (gcc, make, Maven; curl,
 ## which the http tests and the `make run` hint use; python3, for the benchmark tooling's tests).
@@ -52,7 +52,7 @@ run: build
 	bin/ringwire http --host 127.0.0.1 --port 8080
 
 ## test: builds everything and runs the whole suite: C tests, unit, conformance and CLI tests.
-test: deps netns-deps
+test: deps netns-deps nginx-deps
 	@echo "make: C tests of the native layer"
 	$(MAKE) -s -C native test
 	@echo "make: Java tests (transport, protocols, CLI end to end)"
@@ -110,4 +110,18 @@ netns-deps:
 	  echo "make: installing iproute2 and nftables from Debian, for the network namespace tests"; \
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq iproute2 nftables; } \
 	    || echo "make: could not install them: the network namespace tests will be skipped"; \
+	fi
+
+## nginx-deps: the HTTP client is tested against a real nginx (FetchNginxIT), started by the test
+## on a loopback port with a config it writes. Installed here (Debian's nginx-light) if missing;
+## if that fails the test says why it skipped, or fails when CI is set.
+nginx-deps:
+	@if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then \
+	  if [ "$$(id -u)" != 0 ]; then \
+	    echo "make: nginx is missing and this is not root: the nginx client test will be skipped"; \
+	  else \
+	    echo "make: installing nginx-light from Debian, for the HTTP client's nginx test"; \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx-light; } \
+	      || echo "make: could not install nginx: the nginx client test will be skipped (or fail, under CI)"; \
+	  fi; \
 	fi
