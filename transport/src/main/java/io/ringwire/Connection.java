@@ -68,8 +68,9 @@ public interface Connection {
      * end of the file as it is now".
      *
      * <p><b>Ownership and threading.</b> May be called from any thread. The file is opened here, on
-     * the caller's thread, so a missing or unreadable file, or a range beyond its end, fails the
-     * returned future at once and queues nothing. From then on the connection owns the descriptor
+     * the caller's thread, so a missing or unreadable file, anything but a regular file (a
+     * directory; a FIFO, which is opened without waiting for a writer), or a range beyond its end
+     * fails the returned future at once and queues nothing. From then on the connection owns the descriptor
      * and closes it when the future ends, however it ends. The future completes with the length
      * sent once the kernel has taken the last byte, and fails if the connection closes first
      * ({@link java.nio.channels.ClosedChannelException}), the socket fails, or the file turns out

@@ -208,6 +208,43 @@ class SendFileTest {
     }
 
     @ConformanceTest
+    void aFifoFailsAtOnceAndNeverBlocksTheLoop(TransportUnderTest transport) throws Exception {
+        Path fifo = dir.resolve("fifo");
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+        assertEquals(0, mkfifo.waitFor(), "mkfifo");
+        List<CompletableFuture<Long>> futures = new CopyOnWriteArrayList<>(); // filled on the loop thread
+        Serving serving = new Serving(c -> {
+            // On the loop thread, with no writer on the FIFO: a blocking open(2) would stop the
+            // loop here, and this connection would never get the bytes below.
+            futures.add(c.sendFile(fifo));
+            c.write(ascii("after the fifo"), 0, 14);
+            c.flush();
+            c.shutdownOutput();
+        });
+        try (EventLoopGroup group = transport.newGroup(1)) {
+            try {
+                Server server = group.listen(Loopback.v4AnyPort(), ServerConfig.defaults(), () -> serving);
+                Map<Integer, String> baseline = Fds.snapshot();
+                try (Socket s = Peers.connect(server.localAddress())) {
+                    assertArrayEquals(ascii("after the fifo"), Peers.readToEof(s));
+                }
+                Throwable failure = Await.failure(futures.get(0), "the FIFO's send");
+                assertInstanceOf(IOException.class, failure);
+                assertTrue(failure.getMessage().contains("not a regular file"), failure.getMessage());
+                // From another thread too, and the FIFO's descriptor is closed either way.
+                Throwable fromOutside = Await.failure(serving.opened.take().sendFile(fifo), "a send from the test thread");
+                assertTrue(fromOutside.getMessage().contains("not a regular file"), fromOutside.getMessage());
+                Await.until("the server to let go of the connection", () -> server.connectionCount() == 0);
+                Fds.awaitSame("after refusing the FIFO", baseline);
+            } finally {
+                // Before the group closes: opening a FIFO read-write never blocks, and it releases
+                // a loop thread stuck in open, so a regression fails this test, not hangs the run.
+                new RandomAccessFile(fifo.toFile(), "rw").close();
+            }
+        }
+    }
+
+    @ConformanceTest
     void aFileThatShrinksEndsWithAnErrorNotAHang(TransportUnderTest transport) throws Exception {
         long size = 32 << 20;
         Path file = Files2.streamFile(dir, "e", size);
