@@ -122,6 +122,15 @@ public abstract class AbstractConnection implements Connection {
     protected abstract void flushNow();
 
     /**
+     * The peer's FIN was delivered and this side stays open (the handler writes on, or will).
+     * Nothing reads the socket any more, yet a reset from the peer must still close the
+     * connection, also while nothing is being written: a backend that only learns of errors
+     * through its reads arranges to hear of them here. The default does nothing.
+     */
+    protected void onInputEnded() {
+    }
+
+    /**
      * Lets go of the descriptor. Called once, from {@link #closeNow}, once the connection no
      * longer takes writes or reads. The backend calls {@link #transportReleased()} when the
      * descriptor is closed and no kernel operation uses this connection's memory any more: at
@@ -225,6 +234,9 @@ public abstract class AbstractConnection implements Connection {
         }
         notifyWritability();
         closeIfBothShut();
+        if (!closed) {
+            onInputEnded();
+        }
     }
 
     /** A read failed with {@code -errno} {@code result}; closes with the mapped exception. */
