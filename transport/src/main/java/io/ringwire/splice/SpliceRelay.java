@@ -33,7 +33,9 @@ import java.util.function.Consumer;
  * a pending socket error, the idle timeout or the loop stopping ends the relay at once: both
  * sockets are closed with SO_LINGER 0, so the peer still connected hears a reset, not a clean
  * end, and both pipes are closed. A socket at EOF is never polled for reading again, so a
- * half-closed peer cannot make the loop spin.
+ * half-closed peer cannot make the loop spin; while the other direction still writes to it, an
+ * error-only watch ({@link FdWatcher#FAILED}) stays on it instead, so a reset that comes after
+ * the peer's FIN ends the relay even when nothing else moves.
  *
  * <h2>Ownership and threading</h2>
  * Created and run on one loop thread, which must be a {@link FdWatcher}. The relay owns both
@@ -75,6 +77,8 @@ public final class SpliceRelay {
         final int dst;
         final Pipe pipe;
         final String name;
+        /** The other way, whose destination is this one's source. */
+        Direction reverse;
         long inPipe;
         long bytes;
         boolean srcEof;
@@ -144,6 +148,11 @@ public final class SpliceRelay {
                 } else if (n == 0) {
                     srcEof = true;
                     progress = true;
+                    if (!reverse.finSent) {
+                        // Nothing polls the source now (io_uring polls on request only), yet its
+                        // peer may still reset it while the reverse way is idle: hear of that.
+                        srcWatch().request(FdWatcher.FAILED);
+                    }
                 } else if (n == -Errno.EAGAIN) {
                     if (inPipe == 0) {
                         srcWatch().request(FdWatcher.READABLE); // the source is empty
@@ -165,6 +174,8 @@ public final class SpliceRelay {
         this.fdB = fdB;
         this.aToB = new Direction(fdA, fdB, ab, "a->b");
         this.bToA = new Direction(fdB, fdA, ba, "b->a");
+        aToB.reverse = bToA;
+        bToA.reverse = aToB;
         this.idleNanos = idleNanos;
         this.onEnd = onEnd;
     }

@@ -241,6 +241,38 @@ class SpliceProxyTest {
     }
 
     @ConformanceTest
+    void aResetAfterTheClientsFinEndsBothWhileTheReplyWayIsIdle(TransportUnderTest transport) throws Exception {
+        // The backend stays open and silent after the FIN: the reply direction never moves, so
+        // only a watch on the client's socket, already at EOF, can hear its reset.
+        RecordingServer recorded = new RecordingServer(() -> new OpenAfterFin(false), true);
+        try (EventLoopGroup backendGroup = transport.newGroup(1);
+             EventLoopGroup proxyGroup = transport.newGroup(1)) {
+            Server server = backendGroup.listen(Loopback.v4AnyPort(), ServerConfig.defaults(), recorded);
+            try (SpliceProxy proxy = SpliceProxy.start(proxyGroup, Loopback.v4AnyPort(), server.localAddress(),
+                    SpliceProxy.Config.defaults())) {
+                try (Socket warm = Peers.connect(proxy.localAddress())) {
+                    recorded.next().connection().close();
+                    assertTrue(Peers.isClosedByPeer(warm));
+                }
+                Await.until("the warm-up relay to end", () -> proxy.activeCount() == 0 && server.connectionCount() == 0);
+                Map<Integer, String> baseline = Fds.snapshot();
+
+                Socket client = Peers.connect(proxy.localAddress());
+                RecordingHandler h = recorded.next();
+                client.getOutputStream().write(ascii("request"));
+                client.shutdownOutput();
+                Await.get(h.inputShutdown, "the client's FIN to reach the backend");
+                assertArrayEquals(ascii("request"), h.received());
+                client.setSoLinger(true, 0);
+                client.close(); // a reset, from a socket that has sent its FIN already
+                Await.get(h.closed, "the backend side to close after the client's reset");
+                Await.until("the relay to end", () -> proxy.activeCount() == 0);
+                Fds.awaitSame("after a reset that followed a FIN", baseline);
+            }
+        }
+    }
+
+    @ConformanceTest
     void aRefusedBackendClosesTheClientAndMaxConnectionsIsHeld(TransportUnderTest transport) throws Exception {
         try (EventLoopGroup proxyGroup = transport.newGroup(1)) {
             try (SpliceProxy proxy = SpliceProxy.start(proxyGroup, Loopback.v4AnyPort(), Loopback.closedPort("127.0.0.1"),
