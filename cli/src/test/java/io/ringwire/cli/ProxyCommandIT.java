@@ -67,6 +67,7 @@ class ProxyCommandIT {
         "--to|127.0.0.1:0",
         "--listen|::1:80",
         "--pipe-size|lots",
+        "--pipe-size|1GiB", // refused by the kernel: EPERM without CAP_SYS_RESOURCE, else ENOMEM
         "--read-timeout|1s",
         "--max-conns-per-ip|-1",
         "--accept-rate|-5",

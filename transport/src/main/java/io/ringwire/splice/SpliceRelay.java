@@ -185,7 +185,9 @@ public final class SpliceRelay {
      * that loop's thread. From this call on the relay owns both descriptors, also when it throws:
      * they are closed before the exception leaves.
      *
-     * @param pipeSize    bytes per pipe ({@code F_SETPIPE_SZ}); 0 for the kernel's default
+     * @param pipeSize    bytes per pipe ({@code F_SETPIPE_SZ}); 0 for the kernel's default. A size
+     *                    refused with EPERM (the per-user pipe quota) leaves a pipe at the
+     *                    kernel's size: see {@link #pipeSizeRefused()}
      * @param idleTimeout ends the relay after this long with no bytes moved either way; 0 for never
      * @param onEnd       runs once on the loop thread when the relay has closed everything
      * @throws IOException if a pipe or a watch cannot be made
@@ -196,8 +198,8 @@ public final class SpliceRelay {
         Pipe ba = null;
         SpliceRelay relay;
         try {
-            ab = Pipe.open(pipeSize);
-            ba = Pipe.open(pipeSize);
+            ab = Pipe.openForRelay(pipeSize);
+            ba = Pipe.openForRelay(pipeSize);
             relay = new SpliceRelay(loop, fdA, fdB, ab, ba, unit.toNanos(idleTimeout), onEnd);
             FdWatcher watcher = (FdWatcher) loop;
             relay.watchA = watcher.watch(fdA, relay.listener(true));
@@ -328,6 +330,15 @@ public final class SpliceRelay {
     /** Bytes moved from b to a so far. */
     public long bytesBtoA() {
         return bToA.bytes;
+    }
+
+    /**
+     * True if the kernel refused the pipe size asked for (EPERM: the per-user quota of pipe memory
+     * is used up) and a pipe kept the kernel's size instead. The relay works the same, with less
+     * in flight per turn.
+     */
+    public boolean pipeSizeRefused() {
+        return aToB.pipe.sizeRefused || bToA.pipe.sizeRefused;
     }
 
     /** Why the relay ended: null for a clean end (both directions reached EOF), or while it runs. */
