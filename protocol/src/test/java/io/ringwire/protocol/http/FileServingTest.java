@@ -51,12 +51,18 @@ class FileServingTest {
         Files.createSymbolicLink(root.resolve("out"), tmp.resolve("secret.txt"));
         Files.createSymbolicLink(root.resolve("outdir"), tmp);
         Files.createSymbolicLink(root.resolve("in"), root.resolve("small.txt"));
+        Files.createSymbolicLink(root.resolve("loop"), root.resolve("loop"));
+        mkfifo(root.resolve("fifo"));
         HttpRouter router = HttpRouter.builder()
                 .prefix(HttpMethod.GET, "/files/", new FileHandler(root, "/files/"))
                 .get("/plaintext", (req, res) -> res.body("Hello, World!"))
                 .build();
         return group.listen(new InetSocketAddress("127.0.0.1", 0), ServerConfig.defaults(),
                 HttpServer.handlers(router, HttpServerConfig.defaults(), new HttpServerStats()));
+    }
+
+    private static void mkfifo(Path path) throws Exception {
+        assertEquals(0, new ProcessBuilder("mkfifo", path.toString()).inheritIO().start().waitFor(), "mkfifo");
     }
 
     private static String get(String path) {
@@ -97,18 +103,27 @@ class FileServingTest {
     @ParameterizedTest
     @EnumSource(value = Backend.class, names = {"EPOLL", "IO_URING"})
     void pathsThatEscapeTheRootAreNeverServed(Backend backend) throws Exception {
-        String[] escapes = {
-            "/files/../secret.txt", "/files/sub/../../secret.txt", "/files/%2e%2e/secret.txt",
-            "/files/%2E%2E%2Fsecret.txt", "/files/sub%2f..%2f..%2fsecret.txt", "/files//etc/passwd",
-            "/files/%2fetc%2fpasswd", "/files/out", "/files/outdir/secret.txt", "/files/..%5csecret.txt",
-            "/files/./small.txt", "/files/", "/files/%00", "/files/sub",
+        // Each with the status README promises: 403 for a name that is not a plain relative one or
+        // leads out of the root, 404 for one that leads to no regular file.
+        String[][] escapes = {
+            {"/files/../secret.txt", "403"}, {"/files/sub/../../secret.txt", "403"}, {"/files/%2e%2e/secret.txt", "403"},
+            {"/files/%2E%2E%2Fsecret.txt", "403"}, {"/files/sub%2f..%2f..%2fsecret.txt", "403"},
+            {"/files//etc/passwd", "403"}, {"/files/%2fetc%2fpasswd", "403"}, {"/files/out", "403"},
+            {"/files/outdir/secret.txt", "403"}, {"/files/..%5csecret.txt", "403"}, {"/files/./small.txt", "403"},
+            {"/files/", "403"}, {"/files/%00", "403"}, {"/files/sub", "404"},
+            // Names the file system refuses: ENOTDIR, ENAMETOOLONG, ELOOP; and a FIFO, never opened.
+            {"/files/small.txt/x", "404"}, {"/files/" + "n".repeat(300), "404"}, {"/files/loop", "404"},
+            {"/files/fifo", "404"},
         };
         try (EventLoopGroup group = Backends.group(backend, 1, "files");
              HttpSocket s = new HttpSocket(listen(group).localAddress())) {
-            for (String path : escapes) {
+            for (String[] escape : escapes) {
+                String path = escape[0];
                 s.send(get(path));
                 HttpSocket.Response r = s.read();
                 assertTrue(r.status() == 403 || r.status() == 404 || r.status() == 400, path + " -> " + r.status());
+                assertEquals(Integer.parseInt(escape[1]), r.status(), path);
+                assertNull(r.header("connection"), path + ": a refusal keeps the connection");
                 assertFalse(r.body().contains("top secret"), path + " served the secret");
             }
             s.send(get("/files/%zz"));
