@@ -89,6 +89,22 @@ public interface Connection {
         return sendFile(file, 0, -1);
     }
 
+    /**
+     * {@link #sendFile(Path, long, long)} with {@code prefix[prefixOffset, prefixOffset+prefixLength)}
+     * queued just before the file: both, or neither. The file is opened first, so if it cannot be
+     * (missing, unreadable, not a regular file, the range beyond its end), the returned future
+     * has already failed when this returns and nothing is queued, not even the prefix. A protocol
+     * puts its response head here, and can then answer with an error instead of a head that
+     * promised a body. The prefix is copied, as by {@link #write}; threading and ownership are
+     * those of {@link #sendFile(Path, long, long)}.
+     *
+     * @throws IndexOutOfBoundsException if the prefix range lies outside {@code prefix}
+     */
+    default CompletableFuture<Long> sendFile(DirectBuffer prefix, int prefixOffset, int prefixLength,
+                                             Path file, long offset, long length) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("sendFile on " + getClass().getName()));
+    }
+
     /** {@link #write(DirectBuffer, int, int)} then {@link #flush()}. */
     default void writeAndFlush(DirectBuffer src, int offset, int length) {
         write(src, offset, length);

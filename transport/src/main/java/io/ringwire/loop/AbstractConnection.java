@@ -25,6 +25,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * What every backend's connection shares: the write path and its ordering, the outbound queue
@@ -328,24 +329,40 @@ public abstract class AbstractConnection implements Connection {
 
     @Override
     public final CompletableFuture<Long> sendFile(Path file, long offset, long length) {
+        return sendFile(null, 0, 0, file, offset, length);
+    }
+
+    @Override
+    public final CompletableFuture<Long> sendFile(DirectBuffer prefix, int prefixOffset, int prefixLength,
+                                                  Path file, long offset, long length) {
+        if (prefix != null) {
+            prefix.boundsCheck(prefixOffset, prefixLength);
+        }
         CompletableFuture<Long> future = new CompletableFuture<>();
         FileRegion region;
         try {
             region = FileRegion.open(file, offset, length, future);
         } catch (IOException | IllegalArgumentException e) {
-            future.completeExceptionally(e);
+            future.completeExceptionally(e); // before anything, the prefix too, is queued
             return future;
         }
         if (directWriteAllowed()) {
-            enqueueFile(region);
+            enqueueFile(prefix, prefixOffset, prefixLength, region);
             return future;
         }
+        UnsafeBuffer copy = null;
+        if (prefix != null && prefixLength > 0) {
+            byte[] bytes = new byte[prefixLength];
+            prefix.getBytes(prefixOffset, bytes);
+            copy = new UnsafeBuffer(bytes);
+        }
+        UnsafeBuffer head = copy;
         // Counted like a cross-thread write, so a loop-thread write made after it cannot overtake it.
         EXTERNAL_WRITES.getAndAdd(this, 1);
         try {
             loop.execute(() -> {
                 try {
-                    enqueueFile(region);
+                    enqueueFile(head, 0, head == null ? 0 : head.capacity(), region);
                 } finally {
                     EXTERNAL_WRITES.getAndAdd(this, -1);
                 }
@@ -357,11 +374,15 @@ public abstract class AbstractConnection implements Connection {
         return future;
     }
 
-    private void enqueueFile(FileRegion region) {
+    /** Queues the prefix (if any) and then the region, or neither if the connection takes no writes. */
+    private void enqueueFile(DirectBuffer prefix, int prefixOffset, int prefixLength, FileRegion region) {
         if (!acceptsWrites()) {
             region.fail(new Errors.Closed("sendFile " + region.path() + ": connection "
                     + (closed ? "closed" : "output shut down")));
             return;
+        }
+        if (prefix != null && prefixLength > 0) {
+            outbound.append(prefix, prefixOffset, prefixLength);
         }
         outbound.appendFile(region);
         afterAppend();

@@ -208,6 +208,49 @@ class SendFileTest {
     }
 
     @ConformanceTest
+    void aPrefixGoesWithItsFileOrNotAtAll(TransportUnderTest transport) throws Exception {
+        Path file = Files2.streamFile(dir, "p", 50_000);
+        org.agrona.concurrent.UnsafeBuffer prefix = new org.agrona.concurrent.UnsafeBuffer(ascii("..HEAD|.."));
+        List<CompletableFuture<Long>> futures = new CopyOnWriteArrayList<>(); // filled on the loop thread
+        CompletableFuture<Void> onOpenDone = new CompletableFuture<>();
+        Serving serving = new Serving(c -> {
+            c.write(ascii("A"), 0, 1);
+            futures.add(c.sendFile(prefix, 2, 5, dir.resolve("missing"), 0, -1)); // neither is queued
+            futures.add(c.sendFile(prefix, 2, 5, file, 0, 50_000));
+            futures.add(c.sendFile(prefix, 2, 5, file, 49_000, 2000)); // past the end: neither
+            c.write(ascii("Z"), 0, 1);
+            c.flush();
+            onOpenDone.complete(null); // the test thread's sends come after all of this
+        });
+        try (EventLoopGroup group = transport.newGroup(1)) {
+            Server server = group.listen(Loopback.v4AnyPort(), ServerConfig.defaults(), () -> serving);
+            try (Socket s = Peers.connect(server.localAddress())) {
+                Connection c = serving.opened.take();
+                Await.get(onOpenDone, "onOpen to finish");
+                // From another thread the prefix is copied at the call: changing it after must not show.
+                org.agrona.concurrent.UnsafeBuffer outside = new org.agrona.concurrent.UnsafeBuffer(ascii("<out>"));
+                CompletableFuture<Long> fromOutside = c.sendFile(outside, 0, 5, file, 10, 20);
+                outside.putBytes(0, ascii("XXXXX"));
+                assertTrue(Await.failure(c.sendFile(outside, 0, 5, dir, 0, -1), "a directory").getMessage()
+                        .contains("EISDIR"));
+                c.shutdownOutput();
+                ByteArrayOutputStream want = new ByteArrayOutputStream();
+                want.write(ascii("A"));
+                want.write(ascii("HEAD|"));
+                want.write(Files.readAllBytes(file));
+                want.write(ascii("Z"));
+                want.write(ascii("<out>"));
+                want.write(slice(file, 10, 20));
+                assertArrayEquals(want.toByteArray(), Peers.readToEof(s));
+                assertEquals(20L, Await.get(fromOutside, "the send from another thread"));
+            }
+            assertInstanceOf(java.nio.file.NoSuchFileException.class, Await.failure(futures.get(0), "missing"));
+            assertEquals(50_000L, Await.get(futures.get(1), "the file after its prefix"));
+            assertInstanceOf(EOFException.class, Await.failure(futures.get(2), "a range past the end"));
+        }
+    }
+
+    @ConformanceTest
     void aFifoFailsAtOnceAndNeverBlocksTheLoop(TransportUnderTest transport) throws Exception {
         Path fifo = dir.resolve("fifo");
         Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();

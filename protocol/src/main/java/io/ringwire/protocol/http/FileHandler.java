@@ -20,7 +20,11 @@ import java.nio.file.attribute.BasicFileAttributes;
  * missing file, anything but a regular file, and a name that resolves to nothing (a file used as
  * a directory, a symlink loop, a segment too long) are 404; a name the server may not look
  * through (EACCES) is 403; a malformed escape is 400 (see {@link FileFailures}).
-
+ *
+ * <p>The file is opened when the response is written, before its head is queued
+ * ({@link io.ringwire.Connection#sendFile(org.agrona.DirectBuffer, int, int, Path, long, long)}):
+ * one that cannot be opened by then (unreadable to the server, gone, a FIFO in its place) gets
+ * 403, 404 or 500 instead, and the responses pipelined before it are kept.
  *
  * <p>Checks and open are separate steps, so a directory under the root that someone swaps for a
  * symlink between them could still be followed: the root is meant to be a directory that only

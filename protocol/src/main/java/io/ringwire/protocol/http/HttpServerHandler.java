@@ -4,6 +4,7 @@ import io.ringwire.Connection;
 import io.ringwire.ConnectionHandler;
 import io.ringwire.protocol.codec.LingeringClose;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import org.agrona.DirectBuffer;
 
 /**
@@ -78,8 +79,20 @@ public final class HttpServerHandler implements ConnectionHandler, HttpRequestDe
         // Draining: say "Connection: close" and end after this response, so that a pipelining or
         // reusing client knows the requests it sends after this one will not be read.
         boolean keepAlive = request.keepAlive() && !response.closeRequested() && !connection.isDraining();
-        encoder.write(connection, response, keepAlive, request.version() == HttpVersion.HTTP_1_0,
-                request.method() == HttpMethod.HEAD);
+        boolean http10 = request.version() == HttpVersion.HTTP_1_0;
+        boolean head = request.method() == HttpMethod.HEAD;
+        CompletableFuture<Long> file = encoder.write(connection, response, keepAlive, http10, head);
+        if (file != null && file.isCompletedExceptionally()) {
+            // The file could not be opened (gone, unreadable, a FIFO now) and nothing was queued:
+            // this request gets its error, and the responses before and after it are unharmed.
+            Throwable why = file.exceptionNow();
+            int status = FileFailures.status(why);
+            LOG.log(System.Logger.Level.DEBUG, () -> request + ": " + status + ", the file did not open: " + why.getMessage());
+            stats.error(status);
+            response.reset();
+            FileFailures.respond(response, status);
+            encoder.write(connection, response, keepAlive, http10, head);
+        }
         if (!keepAlive) {
             end();
             return false;

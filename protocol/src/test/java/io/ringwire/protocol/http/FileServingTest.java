@@ -56,6 +56,10 @@ class FileServingTest {
         HttpRouter router = HttpRouter.builder()
                 .prefix(HttpMethod.GET, "/files/", new FileHandler(root, "/files/"))
                 .get("/plaintext", (req, res) -> res.body("Hello, World!"))
+                // Handlers whose file fails only when the response opens it, as one deleted or
+                // swapped for a FIFO after FileHandler looked would.
+                .get("/gone", (req, res) -> res.bodyFile(tmp.resolve("never-there"), 10))
+                .get("/fifo", (req, res) -> res.bodyFile(root.resolve("fifo"), 10))
                 .build();
         return group.listen(new InetSocketAddress("127.0.0.1", 0), ServerConfig.defaults(),
                 HttpServer.handlers(router, HttpServerConfig.defaults(), new HttpServerStats()));
@@ -130,6 +134,25 @@ class FileServingTest {
             assertEquals(400, s.read().status(), "a malformed escape");
             s.send(get("/files/small.txt"));
             assertEquals("hello file\n", s.read().body(), "the connection survived every refusal");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Backend.class, names = {"EPOLL", "IO_URING"})
+    void aFileThatFailsToOpenGetsItsErrorAndKeepsThePipeline(Backend backend) throws Exception {
+        try (EventLoopGroup group = Backends.group(backend, 1, "files");
+             HttpSocket s = new HttpSocket(listen(group).localAddress())) {
+            // One segment: the failing responses come between others already queued, unflushed.
+            s.send(get("/plaintext") + get("/files/small.txt") + get("/gone") + get("/files/big.txt") + get("/fifo")
+                    + get("/plaintext"));
+            assertEquals("Hello, World!", s.read().body());
+            assertEquals("hello file\n", s.read().body(), "the response before the failure was kept");
+            HttpSocket.Response gone = s.read();
+            assertEquals(404, gone.status(), "a file missing when the response opens it");
+            assertNull(gone.header("connection"), "kept alive: nothing of it had been queued");
+            assertEquals(3 << 20, s.read().body().length());
+            assertEquals(404, s.read().status(), "a FIFO, refused without blocking");
+            assertEquals("Hello, World!", s.read().body(), "still in order after both");
         }
     }
 
