@@ -9,6 +9,7 @@ import io.ringwire.Backend;
 import io.ringwire.EventLoopGroup;
 import io.ringwire.Server;
 import io.ringwire.ServerConfig;
+import io.ringwire.protocol.testutil.Await;
 import io.ringwire.protocol.testutil.Backends;
 import io.ringwire.protocol.testutil.HttpSocket;
 import java.net.InetSocketAddress;
@@ -29,6 +30,7 @@ class FileServingTest {
 
     private Path root;
     private String secret;
+    private final HttpServerStats stats = new HttpServerStats();
 
     private static String text(int length, long seed) {
         Random rnd = new Random(seed);
@@ -40,6 +42,10 @@ class FileServingTest {
     }
 
     private Server listen(EventLoopGroup group) throws Exception {
+        return listen(group, ServerConfig.defaults());
+    }
+
+    private Server listen(EventLoopGroup group, ServerConfig serverConfig) throws Exception {
         root = Files.createDirectory(tmp.resolve("root"));
         Files.writeString(root.resolve("small.txt"), "hello file\n");
         Files.writeString(root.resolve("big.txt"), text(3 << 20, 1));
@@ -61,8 +67,24 @@ class FileServingTest {
                 .get("/gone", (req, res) -> res.bodyFile(tmp.resolve("never-there"), 10))
                 .get("/fifo", (req, res) -> res.bodyFile(root.resolve("fifo"), 10))
                 .build();
-        return group.listen(new InetSocketAddress("127.0.0.1", 0), ServerConfig.defaults(),
-                HttpServer.handlers(router, HttpServerConfig.defaults(), new HttpServerStats()));
+        return group.listen(new InetSocketAddress("127.0.0.1", 0), serverConfig,
+                HttpServer.handlers(router, HttpServerConfig.defaults(), stats));
+    }
+
+    /** Descriptors this process holds open on files under the root: the file responses queued. */
+    private int openUnderRoot() {
+        String prefix = root.toAbsolutePath().toString() + "/";
+        try (java.util.stream.Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return (int) fds.filter(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).toString().startsWith(prefix);
+                } catch (java.io.IOException closedMeanwhile) {
+                    return false;
+                }
+            }).count();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static void mkfifo(Path path) throws Exception {
@@ -153,6 +175,58 @@ class FileServingTest {
             assertEquals(3 << 20, s.read().body().length());
             assertEquals(404, s.read().status(), "a FIFO, refused without blocking");
             assertEquals("Hello, World!", s.read().body(), "still in order after both");
+        }
+    }
+
+    /**
+     * A client pipelines 2000 file GETs and reads nothing. Two limits stop the server taking
+     * requests: the watermark (default, 64 KiB), and the count of file responses queued, which
+     * alone holds when the watermark is set high enough (64 MiB) never to trip.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"EPOLL, 0", "IO_URING, 0", "EPOLL, 67108864", "IO_URING, 67108864"})
+    void pipelinedFilesHoldFewDescriptorsAndAllArriveInOrderOnceRead(Backend backend, int highWatermark) throws Exception {
+        int requests = 2000;
+        ServerConfig config = highWatermark == 0 ? ServerConfig.defaults() : ServerConfig.builder()
+                .connectionConfig(io.ringwire.ConnectionConfig.builder().watermarks(highWatermark / 2, highWatermark).build())
+                .build();
+        try (EventLoopGroup group = Backends.group(backend, 1, "files");
+             java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            Server server = listen(group, config);
+            String a = text(16 << 10, 2);
+            String b = text(16 << 10, 3);
+            Files.writeString(root.resolve("a.txt"), a);
+            Files.writeString(root.resolve("b.txt"), b);
+            StringBuilder pipeline = new StringBuilder();
+            for (int i = 0; i < requests; i++) {
+                pipeline.append(get(i % 2 == 0 ? "/files/a.txt" : "/files/b.txt"));
+            }
+            try (HttpSocket greedy = new HttpSocket(server.localAddress());
+                 HttpSocket other = new HttpSocket(server.localAddress())) {
+                // 32 MiB of answers cannot fit in the socket buffers: with the client not reading,
+                // the server must stop taking requests, not open a file for each one it has read.
+                java.util.concurrent.Future<?> writer = threads.submit(() -> {
+                    greedy.send(pipeline.toString());
+                    return null;
+                });
+                Await.until("the server to start answering", () -> stats.requests() > 0);
+                int most = 0;
+                for (int i = 0; i < 100; i++) { // a window measured in work on the same loop, not in time
+                    other.send(get("/plaintext"));
+                    assertEquals("Hello, World!", other.read().body());
+                    most = Math.max(most, openUnderRoot());
+                }
+                assertTrue(most <= HttpServerHandler.MAX_QUEUED_FILES, "files held open for one client: " + most);
+                long fromGreedy = stats.requests() - 100;
+                assertTrue(fromGreedy < requests, "the server stopped taking requests: " + fromGreedy);
+                for (int i = 0; i < requests; i++) {
+                    HttpSocket.Response r = greedy.read();
+                    assertEquals(200, r.status(), "response " + i);
+                    assertEquals(i % 2 == 0 ? a : b, r.body(), "response " + i + " in its place");
+                }
+                writer.get(20, java.util.concurrent.TimeUnit.SECONDS);
+                Await.until("every file to be closed", () -> openUnderRoot() == 0);
+            }
         }
     }
 
