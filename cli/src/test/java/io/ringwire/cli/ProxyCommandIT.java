@@ -128,6 +128,26 @@ class ProxyCommandIT {
         }
     }
 
+    /** --idle-timeout reaches the relay: one quiet for longer is ended (a read would time out after 30 s otherwise). */
+    @Test
+    void idleTimeoutEndsAQuietRelay() throws Exception {
+        try (RingwireProcess echo = RingwireProcess.start("echo", "--port", "0")) {
+            String echoPort = echo.awaitReady().group(3);
+            try (RingwireProcess proxy = RingwireProcess.start("proxy", "--listen", "127.0.0.1:0", "--to",
+                    "127.0.0.1:" + echoPort, "--idle-timeout", "300ms")) {
+                int port = Integer.parseInt(proxy.awaitReady().group(3));
+                try (java.net.Socket s = LifecycleCommandIT.connect("127.0.0.1", port)) {
+                    assertTrue(LifecycleCommandIT.echoes(s, 7), "relayed while busy");
+                    assertTrue(LifecycleCommandIT.closedByServer(s), "ended once quiet for 300ms");
+                }
+                proxy.terminate();
+                assertEquals(0, proxy.awaitExit());
+            }
+            echo.terminate();
+            assertEquals(0, echo.awaitExit());
+        }
+    }
+
     @Test
     void aMissingBackendOrBothListenFormsExitTwo() throws Exception {
         try (RingwireProcess p = RingwireProcess.start("proxy", "--listen", "127.0.0.1:0")) {

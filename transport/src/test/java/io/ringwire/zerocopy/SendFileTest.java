@@ -18,6 +18,7 @@ import io.ringwire.testutil.Fds;
 import io.ringwire.testutil.Files2;
 import io.ringwire.testutil.Loopback;
 import io.ringwire.testutil.Peers;
+import io.ringwire.testutil.Threads;
 import io.ringwire.testutil.TransportUnderTest;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -152,6 +153,7 @@ class SendFileTest {
         try (EventLoopGroup group = transport.newGroup(2)) {
             Server server = group.listen(Loopback.v4AnyPort(), ServerConfig.defaults(), () -> serving);
             ExecutorService pool = Executors.newFixedThreadPool(clients);
+            java.util.concurrent.atomic.AtomicLong mostWorkers = new java.util.concurrent.atomic.AtomicLong();
             try {
                 List<Socket> sockets = new ArrayList<>();
                 List<Future<Files2.Digest>> reads = new ArrayList<>();
@@ -164,7 +166,11 @@ class SendFileTest {
                     c.sendFile(file, offset, length);
                     c.flush();
                     c.shutdownOutput();
-                    reads.add(pool.submit(() -> Files2.sha256(s.getInputStream())));
+                    reads.add(pool.submit(() -> {
+                        // Under load, once per client: the earlier clients' sends are running.
+                        mostWorkers.accumulateAndGet(Threads.countNamed("iou-wrk-"), Math::max);
+                        return Files2.sha256(s.getInputStream());
+                    }));
                 }
                 for (int i = 0; i < clients; i++) {
                     long offset = i * 1_000_003L;
@@ -176,6 +182,9 @@ class SendFileTest {
                 for (Socket s : sockets) {
                     s.close();
                 }
+                // Two rings, two iou-wrk pools each, capped at max_workers (4): sendfile on the loop
+                // and POLL_ADD never go to a worker, and the bound holds should anything punt.
+                assertTrue(mostWorkers.get() <= 2 * 2 * 4, "iou-wrk threads under load: " + mostWorkers.get());
             } finally {
                 pool.shutdownNow();
             }
@@ -204,6 +213,53 @@ class SendFileTest {
             assertTrue(Await.failure(futures.get(1), "directory").getMessage().contains("EISDIR"));
             assertInstanceOf(EOFException.class, Await.failure(futures.get(2), "range past the end"));
             assertInstanceOf(EOFException.class, Await.failure(futures.get(3), "offset past the end"));
+        }
+    }
+
+    /**
+     * Queued file bytes count against the watermarks, as Connection promises, and as the HTTP
+     * server's backpressure needs: a file over the high watermark makes the connection unwritable
+     * at once, and it becomes writable again once the peer has read it.
+     */
+    @ConformanceTest
+    void fileBytesCountAgainstTheWatermarks(TransportUnderTest transport) throws Exception {
+        long size = 32 << 20; // more than two hops of socket buffers hold, so the flush cannot undo it
+        Path file = Files2.streamFile(dir, "w", size);
+        List<Object> seen = new CopyOnWriteArrayList<>(); // what the loop thread saw, in order
+        CompletableFuture<Boolean> writableAgain = new CompletableFuture<>();
+        ConnectionHandler sender = new ConnectionHandler() {
+            @Override
+            public void onOpen(Connection c) {
+                seen.add(c.isWritable());
+                c.sendFile(file);
+                seen.add(c.isWritable());
+                seen.add(c.pendingOutboundBytes());
+                c.flush();
+            }
+
+            @Override
+            public void onData(Connection c, DirectBuffer data, int offset, int length) {
+            }
+
+            @Override
+            public void onWritabilityChanged(Connection c, boolean writable) {
+                seen.add("writable=" + writable);
+                if (writable) {
+                    writableAgain.complete(c.isWritable());
+                    c.shutdownOutput();
+                }
+            }
+        };
+        try (EventLoopGroup group = transport.newGroup(1)) {
+            Server server = group.listen(Loopback.v4AnyPort(), ServerConfig.defaults(), () -> sender);
+            try (Socket s = Peers.connect(server.localAddress(), 64 * 1024)) {
+                Peers.readExactly(s, 1 << 20);
+                assertFalse(writableAgain.isDone(), "writable again with most of the file unread: " + seen);
+                Files2.Digest rest = Files2.sha256(s.getInputStream());
+                assertEquals(size - (1 << 20), rest.length());
+                assertTrue(Await.get(writableAgain, "writability to come back"));
+            }
+            assertEquals(List.of(true, false, size, "writable=false", "writable=true"), seen);
         }
     }
 
