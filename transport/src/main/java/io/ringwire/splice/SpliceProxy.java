@@ -334,6 +334,11 @@ public final class SpliceProxy implements AutoCloseable {
     /** A connection admitted by {@link OnLoop#accepted} has ended: give back its places. */
     private void ended(InetAddress client) {
         admission.release(client);
+        releasePlace();
+    }
+
+    /** Gives back a place in {@link #active}, taken before admission decided. */
+    private void releasePlace() {
         if (active.decrementAndGet() == 0) {
             synchronized (drained) {
                 drained.notifyAll();
@@ -427,12 +432,16 @@ public final class SpliceProxy implements AutoCloseable {
          */
         private void accepted(int clientFd, InetAddress client) {
             accepted.incrementAndGet();
-            if (!admission.admit(active.get() + 1, client, loop.stats())) {
+            // The place is taken before admission decides, as a server does: deciding on
+            // active.get() + 1 and counting after let the listeners of several loops admit at
+            // once, over the limit by up to one per other loop.
+            int held = active.incrementAndGet();
+            if (!admission.admit(held, client, loop.stats())) {
                 refused.incrementAndGet(); // before the close: whoever sees the close sees the count
                 Native.close(clientFd);
+                releasePlace();
                 return;
             }
-            active.incrementAndGet();
             int backendFd;
             try {
                 Sockets.applyOptions(clientFd, socketOptions, null);
@@ -470,9 +479,11 @@ public final class SpliceProxy implements AutoCloseable {
                 if (!relay.isEnded()) {
                     relays.add(relay);
                 }
-            } catch (IOException e) {
-                // The relay closed both descriptors; say why once per failure, it is rare (no pipes left).
-                LOG.log(System.Logger.Level.WARNING, "proxy: cannot start a relay: " + e.getMessage());
+            } catch (IOException | RuntimeException e) {
+                // The relay closed both descriptors; say why once per failure, it is rare (no pipes
+                // left). Caught whatever it is: out of here it would reach the listener's watch as
+                // a failure, which stops this loop's listener and aborts all its relays.
+                LOG.log(System.Logger.Level.WARNING, "proxy: cannot start a relay: " + e);
                 ended(client);
             }
         }

@@ -183,7 +183,8 @@ public final class SpliceRelay {
     /**
      * Joins {@code fdA} and {@code fdB} (connected, non-blocking sockets) on {@code loop}; call on
      * that loop's thread. From this call on the relay owns both descriptors, also when it throws:
-     * they are closed before the exception leaves.
+     * they are closed before the exception leaves, and {@code onEnd} is then never called. Once
+     * it returns, {@code onEnd} runs exactly once, also if the relay failed while starting.
      *
      * @param pipeSize    bytes per pipe ({@code F_SETPIPE_SZ}); 0 for the kernel's default. A size
      *                    refused with EPERM (the per-user pipe quota) leaves a pipe at the
@@ -205,8 +206,8 @@ public final class SpliceRelay {
             relay.watchA = watcher.watch(fdA, relay.listener(true));
             try {
                 relay.watchB = watcher.watch(fdB, relay.listener(false));
-            } catch (IOException e) {
-                relay.watchA.cancel();
+            } catch (IOException | RuntimeException e) {
+                relay.watchA.cancel(); // before its descriptor is closed below
                 throw e;
             }
         } catch (IOException | RuntimeException e) {
@@ -220,9 +221,13 @@ public final class SpliceRelay {
             Native.close(fdB);
             throw e;
         }
-        relay.lastActivity = loop.nanoTime();
-        relay.scheduleIdleCheck(relay.idleNanos);
-        relay.pumpBoth();
+        try {
+            relay.lastActivity = loop.nanoTime();
+            relay.scheduleIdleCheck(relay.idleNanos);
+            relay.pumpBoth();
+        } catch (RuntimeException e) {
+            relay.abort(e); // from here on the relay owns everything: end it the usual way, onEnd included
+        }
         return relay;
     }
 
