@@ -79,6 +79,11 @@ public interface Connection {
      * future without an executor run on the loop thread and must not block.
      *
      * <p>Queued file bytes count in {@link #pendingOutboundBytes()} and against the watermarks.
+     *
+     * <p><b>The page cache.</b> Both backends call {@code sendfile} on the loop thread, which is
+     * cheapest for a file in the page cache. Pages that are not cached are read from the disk
+     * within that call, and the loop, with every connection on it, waits meanwhile: warm large
+     * cold files first, or spread connections over more loops.
      */
     default CompletableFuture<Long> sendFile(Path file, long offset, long length) {
         return CompletableFuture.failedFuture(new UnsupportedOperationException("sendFile on " + getClass().getName()));

@@ -21,7 +21,8 @@ import java.util.function.Consumer;
  * Each direction drains its pipe into the destination until EAGAIN, then fills the pipe from the
  * source, and repeats while either step makes progress. It waits on exactly one thing at a time:
  * the destination's writability when the pipe could not be drained (backpressure: the source is
- * not read while the pipe holds bytes, so TCP pushes back on the sender), or the source's
+ * read only while the pipe has room, so at most a pipe's worth waits per direction and TCP pushes
+ * back on the sender), or the source's
  * readability when a fill found the socket empty with the pipe empty. A fill that hits EAGAIN with
  * bytes still in the pipe may mean the pipe is full (it counts slots, not bytes), so it waits for
  * the drain instead of polling the source, which would spin on a level-triggered poll.
