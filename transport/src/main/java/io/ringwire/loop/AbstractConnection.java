@@ -123,7 +123,8 @@ public abstract class AbstractConnection implements Connection {
     protected abstract void flushNow();
 
     /**
-     * The peer's FIN was delivered and this side stays open (the handler writes on, or will).
+     * The peer's FIN was delivered and this side stays open (the handler writes on, or will; it
+     * has not asked for its own FIN).
      * Nothing reads the socket any more, yet a reset from the peer must still close the
      * connection, also while nothing is being written: a backend that only learns of errors
      * through its reads arranges to hear of them here. The default does nothing.
@@ -235,8 +236,8 @@ public abstract class AbstractConnection implements Connection {
         }
         notifyWritability();
         closeIfBothShut();
-        if (!closed) {
-            onInputEnded();
+        if (!closed && !outputShutdownRequested) {
+            onInputEnded(); // else the FIN follows the queued bytes, whose sends see any reset
         }
     }
 
