@@ -17,13 +17,20 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/*
+ * O_NONBLOCK so that opening a FIFO (or a device that waits for a peer) returns at once instead
+ * of blocking the calling thread, usually an event loop, until a writer appears; the caller's
+ * rw_file_size then refuses anything that is not a regular file. For a regular file the flag
+ * changes nothing (open(2): "this flag has no effect for regular files and block devices"), so a
+ * sendfile from a file not in the page cache still waits for the disk.
+ */
 int rw_open_read(const char *path)
 {
     if (path == NULL)
         return -EINVAL;
     int fd;
     do {
-        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     } while (fd < 0 && errno == EINTR);
     return fd < 0 ? -errno : fd;
 }

@@ -1,7 +1,8 @@
 /*
  * The zero-copy wrappers: sendfile from a temp file into a socket pair at an
  * offset, a short sendfile past the end of the file, splice socket -> pipe ->
- * socket, pipe sizing, and the file checks (size, directory refused).
+ * socket, pipe sizing, and the file checks (size, directory and FIFO refused, a FIFO's open
+ * never blocks).
  */
 #include "test.h"
 
@@ -9,6 +10,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static int make_file(char *path, const char *data, int len)
@@ -96,10 +98,33 @@ static int test_splice(void)
     return T_EXIT_PASS;
 }
 
+/*
+ * A FIFO with no writer: a blocking open would wait for one forever (on an event loop, every
+ * connection with it). It opens at once and is then refused as not a regular file.
+ */
+static int test_fifo(void)
+{
+    char dir[] = "/tmp/rw_fifo_XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char path[64];
+    snprintf(path, sizeof(path), "%s/fifo", dir);
+    CHECK_EQ(mkfifo(path, 0600), 0);
+    alarm(10); /* a regression blocks in open: die of SIGALRM rather than hang the build */
+    int f = rw_open_read(path);
+    alarm(0);
+    CHECK(f >= 0);
+    CHECK_EQ(rw_file_size(f), -EINVAL);
+    close(f);
+    unlink(path);
+    rmdir(dir);
+    return T_EXIT_PASS;
+}
+
 int main(void)
 {
     RUN(test_sendfile());
     RUN(test_errors());
+    RUN(test_fifo());
     RUN(test_splice());
     return T_EXIT_PASS;
 }

@@ -77,8 +77,9 @@ public interface Connection {
      * end of the file as it is now".
      *
      * <p><b>Ownership and threading.</b> May be called from any thread. The file is opened here, on
-     * the caller's thread, so a missing or unreadable file, or a range beyond its end, fails the
-     * returned future at once and queues nothing. From then on the connection owns the descriptor
+     * the caller's thread, so a missing or unreadable file, anything but a regular file (a
+     * directory; a FIFO, which is opened without waiting for a writer), or a range beyond its end
+     * fails the returned future at once and queues nothing. From then on the connection owns the descriptor
      * and closes it when the future ends, however it ends. The future completes with the length
      * sent once the kernel has taken the last byte, and fails if the connection closes first
      * ({@link java.nio.channels.ClosedChannelException}), the socket fails, or the file turns out
@@ -87,6 +88,11 @@ public interface Connection {
      * future without an executor run on the loop thread and must not block.
      *
      * <p>Queued file bytes count in {@link #pendingOutboundBytes()} and against the watermarks.
+     *
+     * <p><b>The page cache.</b> Both backends call {@code sendfile} on the loop thread, which is
+     * cheapest for a file in the page cache. Pages that are not cached are read from the disk
+     * within that call, and the loop, with every connection on it, waits meanwhile: warm large
+     * cold files first, or spread connections over more loops.
      */
     default CompletableFuture<Long> sendFile(Path file, long offset, long length) {
         return CompletableFuture.failedFuture(new UnsupportedOperationException("sendFile on " + getClass().getName()));
@@ -95,6 +101,22 @@ public interface Connection {
     /** {@link #sendFile(Path, long, long)} of the whole file. */
     default CompletableFuture<Long> sendFile(Path file) {
         return sendFile(file, 0, -1);
+    }
+
+    /**
+     * {@link #sendFile(Path, long, long)} with {@code prefix[prefixOffset, prefixOffset+prefixLength)}
+     * queued just before the file: both, or neither. The file is opened first, so if it cannot be
+     * (missing, unreadable, not a regular file, the range beyond its end), the returned future
+     * has already failed when this returns and nothing is queued, not even the prefix. A protocol
+     * puts its response head here, and can then answer with an error instead of a head that
+     * promised a body. The prefix is copied, as by {@link #write}; threading and ownership are
+     * those of {@link #sendFile(Path, long, long)}.
+     *
+     * @throws IndexOutOfBoundsException if the prefix range lies outside {@code prefix}
+     */
+    default CompletableFuture<Long> sendFile(DirectBuffer prefix, int prefixOffset, int prefixLength,
+                                             Path file, long offset, long length) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("sendFile on " + getClass().getName()));
     }
 
     /** {@link #write(DirectBuffer, int, int)} then {@link #flush()}. */

@@ -49,8 +49,10 @@ final class ProxyCommand implements Callable<Integer> {
     InetSocketAddress to;
 
     @Option(names = "--pipe-size", paramLabel = "SIZE", converter = SizeConverter.class,
-            description = "Bytes per pipe, two pipes per connection (F_SETPIPE_SZ), such as 1MiB;"
-                    + " over /proc/sys/fs/pipe-max-size needs CAP_SYS_RESOURCE (default: the kernel's, 64KiB).")
+            description = "Bytes per pipe, two pipes per connection (F_SETPIPE_SZ), such as 1MiB (default: the"
+                    + " kernel's, 64KiB). Checked at start: over /proc/sys/fs/pipe-max-size needs CAP_SYS_RESOURCE."
+                    + " Unprivileged users share a quota of pipe memory (fs/pipe-user-pages-soft, 64MiB per user);"
+                    + " past it relays keep the kernel's size, logged once.")
     long pipeSize;
 
     @Override
@@ -76,6 +78,11 @@ final class ProxyCommand implements Callable<Integer> {
         }
         if (pipeSize < 0 || pipeSize > Integer.MAX_VALUE) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--pipe-size: must be within 0..2GiB, got " + pipeSize);
+        }
+        try {
+            SpliceProxy.checkPipeSize((int) pipeSize); // else every connection would be refused, after "listening"
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--pipe-size: " + e.getMessage());
         }
         InetSocketAddress address = listen != null ? listen
                 : new InetSocketAddress(options.host, options.port == null ? DEFAULT_PORT : options.port);

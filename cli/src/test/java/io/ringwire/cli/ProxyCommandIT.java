@@ -67,6 +67,7 @@ class ProxyCommandIT {
         "--to|127.0.0.1:0",
         "--listen|::1:80",
         "--pipe-size|lots",
+        "--pipe-size|1GiB", // refused by the kernel: EPERM without CAP_SYS_RESOURCE, else ENOMEM
         "--read-timeout|1s",
         "--max-conns-per-ip|-1",
         "--accept-rate|-5",
@@ -118,6 +119,26 @@ class ProxyCommandIT {
                         assertTrue(LifecycleCommandIT.echoes(other, 2), "127.0.0.2 has its own count");
                     }
                     assertTrue(LifecycleCommandIT.echoes(first, 3), "the first connection is untouched");
+                }
+                proxy.terminate();
+                assertEquals(0, proxy.awaitExit());
+            }
+            echo.terminate();
+            assertEquals(0, echo.awaitExit());
+        }
+    }
+
+    /** --idle-timeout reaches the relay: one quiet for longer is ended (a read would time out after 30 s otherwise). */
+    @Test
+    void idleTimeoutEndsAQuietRelay() throws Exception {
+        try (RingwireProcess echo = RingwireProcess.start("echo", "--port", "0")) {
+            String echoPort = echo.awaitReady().group(3);
+            try (RingwireProcess proxy = RingwireProcess.start("proxy", "--listen", "127.0.0.1:0", "--to",
+                    "127.0.0.1:" + echoPort, "--idle-timeout", "300ms")) {
+                int port = Integer.parseInt(proxy.awaitReady().group(3));
+                try (java.net.Socket s = LifecycleCommandIT.connect("127.0.0.1", port)) {
+                    assertTrue(LifecycleCommandIT.echoes(s, 7), "relayed while busy");
+                    assertTrue(LifecycleCommandIT.closedByServer(s), "ended once quiet for 300ms");
                 }
                 proxy.terminate();
                 assertEquals(0, proxy.awaitExit());

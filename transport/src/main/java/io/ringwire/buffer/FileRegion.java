@@ -1,5 +1,6 @@
 package io.ringwire.buffer;
 
+import io.ringwire.internal.Errno;
 import io.ringwire.internal.Errors;
 import io.ringwire.internal.Native;
 import java.io.IOException;
@@ -41,10 +42,11 @@ public final class FileRegion {
 
     /**
      * Opens {@code path} and checks the range against its size now. {@code length} -1 means "to the
-     * end of the file as it is now". The future completes with the bytes sent.
+     * end of the file as it is now". The future completes with the bytes sent. Never blocks on the
+     * kind of file: a FIFO with no writer is opened without waiting for one, then refused.
      *
-     * @throws IOException if the file cannot be opened, is not a regular file, or the range lies
-     *         beyond its end
+     * @throws IOException if the file cannot be opened, is not a regular file (a directory: EISDIR;
+     *         a FIFO, socket or device: EINVAL), or the range lies beyond its end
      */
     public static FileRegion open(Path path, long offset, long length, CompletableFuture<Long> future)
             throws IOException {
@@ -69,6 +71,10 @@ public final class FileRegion {
         long size = Native.fileSize(fd);
         if (size < 0 || offset > size || length > size - offset) {
             Native.close(fd);
+            if (size == -Errno.EINVAL) {
+                // A FIFO, socket or device: opened without blocking (O_NONBLOCK), never sent.
+                throw Errors.newException("sendFile (not a regular file)", path, (int) size);
+            }
             if (size < 0) {
                 throw Errors.newException("sendFile", path, (int) size);
             }

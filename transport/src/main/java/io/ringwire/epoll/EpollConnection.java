@@ -86,10 +86,11 @@ final class EpollConnection extends AbstractConnection {
         if ((events & (Linux.EPOLLIN | Linux.EPOLLRDHUP | Linux.EPOLLHUP | Linux.EPOLLERR)) != 0) {
             mayHaveInput = true;
             peerGone |= (events & (Linux.EPOLLRDHUP | Linux.EPOLLHUP | Linux.EPOLLERR)) != 0;
-            if (autoRead) {
+            if (autoRead && !inputShutdown) {
                 readNow();
             } else if ((events & Linux.EPOLLERR) != 0) {
-                // Paused, but the socket failed: no later read would report it, so do it now.
+                // Paused, or past the peer's FIN (a reset after it), and the socket failed: no
+                // later read would report it, so do it now.
                 int err = Native.socketError(fd);
                 if (err > 0) {
                     readFailed(-err);

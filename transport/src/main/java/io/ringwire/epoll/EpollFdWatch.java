@@ -35,7 +35,8 @@ final class EpollFdWatch extends EpollHandle implements FdWatcher.Watch {
 
     @Override
     public void request(int interest) {
-        // Edge-triggered for IN, OUT and RDHUP since registration: the next change is reported anyway.
+        // Edge-triggered for IN, OUT and RDHUP since registration, and for errors and hang-ups
+        // (FAILED) always: the next change is reported anyway.
     }
 
     @Override

@@ -6,6 +6,13 @@ public final class Errno {
     }
 
     public static final int EPERM = Linux.require("EPERM");
+    public static final int ENOENT = Linux.require("ENOENT");
+    public static final int ENXIO = Linux.require("ENXIO");
+    public static final int ENODEV = Linux.require("ENODEV");
+    public static final int ENOTDIR = Linux.require("ENOTDIR");
+    public static final int EISDIR = Linux.require("EISDIR");
+    public static final int ENAMETOOLONG = Linux.require("ENAMETOOLONG");
+    public static final int ELOOP = Linux.require("ELOOP");
     public static final int EINTR = Linux.require("EINTR");
     public static final int EBADF = Linux.require("EBADF");
     public static final int EAGAIN = Linux.require("EAGAIN");

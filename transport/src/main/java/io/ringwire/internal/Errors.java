@@ -7,6 +7,10 @@ import java.net.NoRouteToHostException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.channels.ClosedChannelException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 
 /**
  * The one place that turns a native {@code -errno} into an exception.
@@ -15,6 +19,11 @@ import java.nio.channels.ClosedChannelException;
  * {@code connect 127.0.0.1:1: ECONNREFUSED (Connection refused)}. Types extend the JDK's own, so
  * callers catch what they already know ({@link ConnectException}, {@link SocketTimeoutException},
  * {@link BindException}, {@link SocketException}); every one also implements {@link HasErrno}.
+ * When the address is a {@link Path}, an errno that is about the file itself is a
+ * {@link FileSystemException}, as {@code java.nio.file} reports it: {@link NoSuchFileException}
+ * (ENOENT), {@link AccessDeniedException} (EACCES, EPERM), a plain one for a name that leads to
+ * no regular file (ENOTDIR, ELOOP, ENAMETOOLONG, EISDIR; EINVAL, ENXIO, ENODEV for a FIFO or a
+ * device). Other errnos (EMFILE, ENOMEM, EIO) are about the system and stay plain IOExceptions.
  */
 public final class Errors {
     private Errors() {
@@ -31,6 +40,12 @@ public final class Errors {
     public static IOException newException(String operation, Object address, int result) {
         int errno = -result;
         String message = describe(operation, address, errno);
+        if (address instanceof Path file) {
+            IOException e = fileException(message, errno, operation, file);
+            if (e != null) {
+                return e;
+            }
+        }
         if (errno == Errno.ECONNREFUSED || errno == Errno.ENETUNREACH) {
             return new ConnectFailed(message, errno, operation);
         }
@@ -50,6 +65,20 @@ public final class Errors {
             return new SocketFailed(message, errno, operation);
         }
         return new NativeIoException(message, errno, operation);
+    }
+
+    private static IOException fileException(String message, int errno, String operation, Path file) {
+        if (errno == Errno.ENOENT) {
+            return new NoSuchFile(message, errno, operation, file);
+        }
+        if (errno == Errno.EACCES || errno == Errno.EPERM) {
+            return new AccessDenied(message, errno, operation, file);
+        }
+        if (errno == Errno.ENOTDIR || errno == Errno.ELOOP || errno == Errno.ENAMETOOLONG || errno == Errno.EISDIR
+                || errno == Errno.EINVAL || errno == Errno.ENXIO || errno == Errno.ENODEV) {
+            return new FileFailed(message, errno, operation, file);
+        }
+        return null;
     }
 
     /** Throws the exception for {@code result} if it is negative; returns it otherwise. */
@@ -198,6 +227,101 @@ public final class Errors {
             super(message);
             this.errno = errno;
             this.operation = operation;
+        }
+
+        @Override
+        public int errno() {
+            return errno;
+        }
+
+        @Override
+        public String operation() {
+            return operation;
+        }
+    }
+
+    /*
+     * The file exceptions keep this class's message format (the reason alone, file left out of
+     * the JDK's "file: reason"), and still answer getFile().
+     */
+
+    /** ENOENT for a file. */
+    public static final class NoSuchFile extends NoSuchFileException implements HasErrno {
+        private static final long serialVersionUID = 1L;
+        private final int errno;
+        private final String operation;
+        private final String file;
+
+        NoSuchFile(String message, int errno, String operation, Path file) {
+            super(null, null, message);
+            this.errno = errno;
+            this.operation = operation;
+            this.file = file.toString();
+        }
+
+        @Override
+        public String getFile() {
+            return file;
+        }
+
+        @Override
+        public int errno() {
+            return errno;
+        }
+
+        @Override
+        public String operation() {
+            return operation;
+        }
+    }
+
+    /** EACCES or EPERM for a file. */
+    public static final class AccessDenied extends AccessDeniedException implements HasErrno {
+        private static final long serialVersionUID = 1L;
+        private final int errno;
+        private final String operation;
+        private final String file;
+
+        AccessDenied(String message, int errno, String operation, Path file) {
+            super(null, null, message);
+            this.errno = errno;
+            this.operation = operation;
+            this.file = file.toString();
+        }
+
+        @Override
+        public String getFile() {
+            return file;
+        }
+
+        @Override
+        public int errno() {
+            return errno;
+        }
+
+        @Override
+        public String operation() {
+            return operation;
+        }
+    }
+
+    /** A name that leads to no regular file: ENOTDIR, ELOOP, ENAMETOOLONG, EISDIR, or a FIFO or device. */
+    public static final class FileFailed extends FileSystemException implements HasErrno {
+        private static final long serialVersionUID = 1L;
+        private final int errno;
+        private final String operation;
+        private final String file;
+
+        FileFailed(String message, int errno, String operation, Path file) {
+            super(null, null, message);
+            this.errno = errno;
+            this.operation = operation;
+            this.file = file.toString();
+        }
+
+        @Override
+        public String getFile() {
+            return file;
         }
 
         @Override

@@ -161,8 +161,10 @@ public final class Native {
     // ---- zero-copy ----
 
     /**
-     * {@code open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)}; {@code path} is a NUL-terminated byte
-     * string in native memory. Returns the descriptor, which the caller owns and must close.
+     * {@code open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)}; {@code path} is a
+     * NUL-terminated byte string in native memory. Returns the descriptor, which the caller owns
+     * and must close. O_NONBLOCK keeps a FIFO from blocking the caller until a writer comes; check
+     * the result with {@link #fileSize}, which refuses anything but a regular file.
      */
     public static native int openRead(long path);
 

@@ -25,6 +25,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * What every backend's connection shares: the write path and its ordering, the outbound queue
@@ -125,6 +126,16 @@ public abstract class AbstractConnection implements Connection {
 
     /** Hands queued bytes to the kernel as far as it takes them now; ends with {@link #afterFlush}. */
     protected abstract void flushNow();
+
+    /**
+     * The peer's FIN was delivered and this side stays open (the handler writes on, or will; it
+     * has not asked for its own FIN).
+     * Nothing reads the socket any more, yet a reset from the peer must still close the
+     * connection, also while nothing is being written: a backend that only learns of errors
+     * through its reads arranges to hear of them here. The default does nothing.
+     */
+    protected void onInputEnded() {
+    }
 
     /**
      * Lets go of the descriptor. Called once, from {@link #closeNow}, once the connection no
@@ -242,6 +253,9 @@ public abstract class AbstractConnection implements Connection {
         }
         afterHandler();
         closeIfBothShut();
+        if (!closed && !outputShutdownRequested) {
+            onInputEnded(); // else the FIN follows the queued bytes, whose sends see any reset
+        }
     }
 
     /** A read failed with {@code -errno} {@code result}; closes with the mapped exception. */
@@ -333,24 +347,40 @@ public abstract class AbstractConnection implements Connection {
 
     @Override
     public final CompletableFuture<Long> sendFile(Path file, long offset, long length) {
+        return sendFile(null, 0, 0, file, offset, length);
+    }
+
+    @Override
+    public final CompletableFuture<Long> sendFile(DirectBuffer prefix, int prefixOffset, int prefixLength,
+                                                  Path file, long offset, long length) {
+        if (prefix != null) {
+            prefix.boundsCheck(prefixOffset, prefixLength);
+        }
         CompletableFuture<Long> future = new CompletableFuture<>();
         FileRegion region;
         try {
             region = FileRegion.open(file, offset, length, future);
         } catch (IOException | IllegalArgumentException e) {
-            future.completeExceptionally(e);
+            future.completeExceptionally(e); // before anything, the prefix too, is queued
             return future;
         }
         if (directWriteAllowed()) {
-            enqueueFile(region);
+            enqueueFile(prefix, prefixOffset, prefixLength, region);
             return future;
         }
+        UnsafeBuffer copy = null;
+        if (prefix != null && prefixLength > 0) {
+            byte[] bytes = new byte[prefixLength];
+            prefix.getBytes(prefixOffset, bytes);
+            copy = new UnsafeBuffer(bytes);
+        }
+        UnsafeBuffer head = copy;
         // Counted like a cross-thread write, so a loop-thread write made after it cannot overtake it.
         EXTERNAL_WRITES.getAndAdd(this, 1);
         try {
             loop.execute(() -> {
                 try {
-                    enqueueFile(region);
+                    enqueueFile(head, 0, head == null ? 0 : head.capacity(), region);
                 } finally {
                     EXTERNAL_WRITES.getAndAdd(this, -1);
                 }
@@ -362,11 +392,15 @@ public abstract class AbstractConnection implements Connection {
         return future;
     }
 
-    private void enqueueFile(FileRegion region) {
+    /** Queues the prefix (if any) and then the region, or neither if the connection takes no writes. */
+    private void enqueueFile(DirectBuffer prefix, int prefixOffset, int prefixLength, FileRegion region) {
         if (!acceptsWrites()) {
             region.fail(new Errors.Closed("sendFile " + region.path() + ": connection "
                     + (closed ? "closed" : "output shut down")));
             return;
+        }
+        if (prefix != null && prefixLength > 0) {
+            outbound.append(prefix, prefixOffset, prefixLength);
         }
         outbound.appendFile(region);
         afterAppend();

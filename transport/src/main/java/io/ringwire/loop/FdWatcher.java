@@ -16,6 +16,13 @@ import java.io.IOException;
  * itself when it resumes, not wait for a report. {@link #FAILED} (an error or hang-up) is reported
  * with both other bits; the next syscall then says what happened.
  *
+ * <p>Requesting {@link #FAILED} alone asks, once and until {@link Watch#cancel}, to hear of errors
+ * and hang-ups only: for a socket the owner no longer reads (it is at EOF) and may not be writing,
+ * whose reset must still be seen. The FIN that put it at EOF is not reported, and a socket at rest
+ * is never reported again, so a half-closed peer cannot make it spin; a reset, or the socket
+ * becoming shut both ways, is reported (each such change once). Under epoll it costs nothing:
+ * errors and hang-ups come as edges anyway.
+ *
  * <h2>Ownership</h2>
  * The owner keeps the descriptor: it calls {@link Watch#cancel()} first and then closes it. No
  * kernel operation of a watch touches Java memory, so closing right after cancel is safe.
@@ -36,7 +43,10 @@ public interface FdWatcher {
 
     /** A watched descriptor. */
     interface Watch {
-        /** Asks to hear once when the descriptor may be read ({@link #READABLE}) or written ({@link #WRITABLE}). */
+        /**
+         * Asks to hear once when the descriptor may be read ({@link #READABLE}) or written
+         * ({@link #WRITABLE}), or, for {@link #FAILED} alone, only of an error or hang-up.
+         */
         void request(int interest);
 
         /** Stops all reports; idempotent. The owner may close the descriptor afterwards. */

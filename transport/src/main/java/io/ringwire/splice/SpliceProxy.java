@@ -11,6 +11,7 @@ import io.ringwire.internal.Errors;
 import io.ringwire.internal.Native;
 import io.ringwire.internal.SockAddr;
 import io.ringwire.internal.Sockets;
+import io.ringwire.internal.Sysctl;
 import io.ringwire.loop.AbstractEventLoop;
 import io.ringwire.loop.Admission;
 import io.ringwire.loop.FdWatcher;
@@ -134,6 +135,7 @@ public final class SpliceProxy implements AutoCloseable {
     private final Admission admission;
     private final Map<SocketOption<?>, Object> socketOptions;
     private final AtomicLong failedConnects = new AtomicLong();
+    private final AtomicLong pipeSizeRefused = new AtomicLong();
     private final Object drained = new Object();
 
     private SpliceProxy(InetSocketAddress backend, Config config, InetSocketAddress localAddress, NanoClock clock) {
@@ -147,12 +149,43 @@ public final class SpliceProxy implements AutoCloseable {
 
     /**
      * Listens on {@code listen} on every loop of {@code group} (epoll or io_uring) and relays each
-     * accepted connection to {@code backend}. The group must outlive the proxy.
+     * accepted connection to {@code backend}. The group must outlive the proxy. The pipe size is
+     * checked first ({@link #checkPipeSize}).
      *
      * @throws IOException if a listener cannot be opened (the address is taken, say)
+     * @throws IllegalArgumentException if the kernel refuses the configured pipe size
      */
     public static SpliceProxy start(EventLoopGroup group, InetSocketAddress listen, InetSocketAddress backend,
                                     Config config) throws IOException {
+        checkPipeSize(config.pipeSize());
+        return startUnchecked(group, listen, backend, config);
+    }
+
+    /**
+     * Makes and closes one pipe of {@code bytes} ({@code F_SETPIPE_SZ}), so that a size the kernel
+     * refuses is an error at start-up, not a refused connection, every one, later. Without
+     * CAP_SYS_RESOURCE the kernel refuses more than {@code /proc/sys/fs/pipe-max-size} (1 MiB by
+     * default) with EPERM. 0 (the kernel's default size) is always fine. Any thread.
+     *
+     * @throws IllegalArgumentException if the kernel refuses the size, saying why
+     */
+    public static void checkPipeSize(int bytes) {
+        if (bytes == 0) {
+            return;
+        }
+        try (Pipe probe = Pipe.open(bytes)) {
+            // Granted: relays get the same, unless the per-user quota runs out (see Pipe.openForRelay).
+        } catch (IOException e) {
+            String max = Sysctl.read("fs/pipe-max-size");
+            max = max == null ? "" : " (" + max + " bytes here)";
+            throw new IllegalArgumentException(bytes + " bytes per pipe refused by the kernel: " + e.getMessage()
+                    + "; over /proc/sys/fs/pipe-max-size" + max + " it needs CAP_SYS_RESOURCE", e);
+        }
+    }
+
+    /** {@link #start} without the pipe-size check: tests use it to meet a size refused at run time. */
+    static SpliceProxy startUnchecked(EventLoopGroup group, InetSocketAddress listen, InetSocketAddress backend,
+                                      Config config) throws IOException {
         List<? extends EventLoop> loops = group.loops();
         int[] fds = new int[loops.size()];
         int opened = 0;
@@ -220,6 +253,16 @@ public final class SpliceProxy implements AutoCloseable {
     /** Backend connects that failed or timed out; their client connections were closed. */
     public long failedConnectCount() {
         return failedConnects.get();
+    }
+
+    /**
+     * Relays whose pipes kept the kernel's size because {@code F_SETPIPE_SZ} was refused while
+     * running: the per-user quota of pipe memory is used up ({@code /proc/sys/fs/pipe-user-pages-soft},
+     * 64 MiB per user by default, for users without CAP_SYS_RESOURCE or CAP_SYS_ADMIN). They relay
+     * all the same; the first one is logged, once per proxy.
+     */
+    public long pipeSizeRefusedCount() {
+        return pipeSizeRefused.get();
     }
 
     /**
@@ -291,6 +334,11 @@ public final class SpliceProxy implements AutoCloseable {
     /** A connection admitted by {@link OnLoop#accepted} has ended: give back its places. */
     private void ended(InetAddress client) {
         admission.release(client);
+        releasePlace();
+    }
+
+    /** Gives back a place in {@link #active}, taken before admission decided. */
+    private void releasePlace() {
         if (active.decrementAndGet() == 0) {
             synchronized (drained) {
                 drained.notifyAll();
@@ -384,12 +432,16 @@ public final class SpliceProxy implements AutoCloseable {
          */
         private void accepted(int clientFd, InetAddress client) {
             accepted.incrementAndGet();
-            if (!admission.admit(active.get() + 1, client, loop.stats())) {
+            // The place is taken before admission decides, as a server does: deciding on
+            // active.get() + 1 and counting after let the listeners of several loops admit at
+            // once, over the limit by up to one per other loop.
+            int held = active.incrementAndGet();
+            if (!admission.admit(held, client, loop.stats())) {
                 refused.incrementAndGet(); // before the close: whoever sees the close sees the count
                 Native.close(clientFd);
+                releasePlace();
                 return;
             }
-            active.incrementAndGet();
             int backendFd;
             try {
                 Sockets.applyOptions(clientFd, socketOptions, null);
@@ -419,12 +471,19 @@ public final class SpliceProxy implements AutoCloseable {
             try {
                 SpliceRelay relay = SpliceRelay.start(loop, clientFd, backendFd, config.pipeSize(),
                         config.idleTimeout().toNanos(), TimeUnit.NANOSECONDS, r -> relayEnded(r, client));
+                if (relay.pipeSizeRefused() && pipeSizeRefused.getAndIncrement() == 0) {
+                    LOG.log(System.Logger.Level.WARNING, "proxy: the kernel refused " + config.pipeSize()
+                            + " bytes per pipe (EPERM): the per-user pipe quota (/proc/sys/fs/pipe-user-pages-soft)"
+                            + " is used up; relays go on with the kernel's pipe size. Logged once");
+                }
                 if (!relay.isEnded()) {
                     relays.add(relay);
                 }
-            } catch (IOException e) {
-                // The relay closed both descriptors; say why once per failure, it is rare (no pipes left).
-                LOG.log(System.Logger.Level.WARNING, "proxy: cannot start a relay: " + e.getMessage());
+            } catch (IOException | RuntimeException e) {
+                // The relay closed both descriptors; say why once per failure, it is rare (no pipes
+                // left). Caught whatever it is: out of here it would reach the listener's watch as
+                // a failure, which stops this loop's listener and aborts all its relays.
+                LOG.log(System.Logger.Level.WARNING, "proxy: cannot start a relay: " + e);
                 ended(client);
             }
         }

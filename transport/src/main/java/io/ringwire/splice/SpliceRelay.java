@@ -21,7 +21,8 @@ import java.util.function.Consumer;
  * Each direction drains its pipe into the destination until EAGAIN, then fills the pipe from the
  * source, and repeats while either step makes progress. It waits on exactly one thing at a time:
  * the destination's writability when the pipe could not be drained (backpressure: the source is
- * not read while the pipe holds bytes, so TCP pushes back on the sender), or the source's
+ * read only while the pipe has room, so at most a pipe's worth waits per direction and TCP pushes
+ * back on the sender), or the source's
  * readability when a fill found the socket empty with the pipe empty. A fill that hits EAGAIN with
  * bytes still in the pipe may mean the pipe is full (it counts slots, not bytes), so it waits for
  * the drain instead of polling the source, which would spin on a level-triggered poll.
@@ -33,7 +34,9 @@ import java.util.function.Consumer;
  * a pending socket error, the idle timeout or the loop stopping ends the relay at once: both
  * sockets are closed with SO_LINGER 0, so the peer still connected hears a reset, not a clean
  * end, and both pipes are closed. A socket at EOF is never polled for reading again, so a
- * half-closed peer cannot make the loop spin.
+ * half-closed peer cannot make the loop spin; while the other direction still writes to it, an
+ * error-only watch ({@link FdWatcher#FAILED}) stays on it instead, so a reset that comes after
+ * the peer's FIN ends the relay even when nothing else moves.
  *
  * <h2>Ownership and threading</h2>
  * Created and run on one loop thread, which must be a {@link FdWatcher}. The relay owns both
@@ -75,6 +78,8 @@ public final class SpliceRelay {
         final int dst;
         final Pipe pipe;
         final String name;
+        /** The other way, whose destination is this one's source. */
+        Direction reverse;
         long inPipe;
         long bytes;
         boolean srcEof;
@@ -144,6 +149,11 @@ public final class SpliceRelay {
                 } else if (n == 0) {
                     srcEof = true;
                     progress = true;
+                    if (!reverse.finSent) {
+                        // Nothing polls the source now (io_uring polls on request only), yet its
+                        // peer may still reset it while the reverse way is idle: hear of that.
+                        srcWatch().request(FdWatcher.FAILED);
+                    }
                 } else if (n == -Errno.EAGAIN) {
                     if (inPipe == 0) {
                         srcWatch().request(FdWatcher.READABLE); // the source is empty
@@ -165,6 +175,8 @@ public final class SpliceRelay {
         this.fdB = fdB;
         this.aToB = new Direction(fdA, fdB, ab, "a->b");
         this.bToA = new Direction(fdB, fdA, ba, "b->a");
+        aToB.reverse = bToA;
+        bToA.reverse = aToB;
         this.idleNanos = idleNanos;
         this.onEnd = onEnd;
     }
@@ -172,9 +184,12 @@ public final class SpliceRelay {
     /**
      * Joins {@code fdA} and {@code fdB} (connected, non-blocking sockets) on {@code loop}; call on
      * that loop's thread. From this call on the relay owns both descriptors, also when it throws:
-     * they are closed before the exception leaves.
+     * they are closed before the exception leaves, and {@code onEnd} is then never called. Once
+     * it returns, {@code onEnd} runs exactly once, also if the relay failed while starting.
      *
-     * @param pipeSize    bytes per pipe ({@code F_SETPIPE_SZ}); 0 for the kernel's default
+     * @param pipeSize    bytes per pipe ({@code F_SETPIPE_SZ}); 0 for the kernel's default. A size
+     *                    refused with EPERM (the per-user pipe quota) leaves a pipe at the
+     *                    kernel's size: see {@link #pipeSizeRefused()}
      * @param idleTimeout ends the relay after this long with no bytes moved either way; 0 for never
      * @param onEnd       runs once on the loop thread when the relay has closed everything
      * @throws IOException if a pipe or a watch cannot be made
@@ -185,15 +200,15 @@ public final class SpliceRelay {
         Pipe ba = null;
         SpliceRelay relay;
         try {
-            ab = Pipe.open(pipeSize);
-            ba = Pipe.open(pipeSize);
+            ab = Pipe.openForRelay(pipeSize);
+            ba = Pipe.openForRelay(pipeSize);
             relay = new SpliceRelay(loop, fdA, fdB, ab, ba, unit.toNanos(idleTimeout), onEnd);
             FdWatcher watcher = (FdWatcher) loop;
             relay.watchA = watcher.watch(fdA, relay.listener(true));
             try {
                 relay.watchB = watcher.watch(fdB, relay.listener(false));
-            } catch (IOException e) {
-                relay.watchA.cancel();
+            } catch (IOException | RuntimeException e) {
+                relay.watchA.cancel(); // before its descriptor is closed below
                 throw e;
             }
         } catch (IOException | RuntimeException e) {
@@ -207,9 +222,13 @@ public final class SpliceRelay {
             Native.close(fdB);
             throw e;
         }
-        relay.lastActivity = loop.nanoTime();
-        relay.scheduleIdleCheck(relay.idleNanos);
-        relay.pumpBoth();
+        try {
+            relay.lastActivity = loop.nanoTime();
+            relay.scheduleIdleCheck(relay.idleNanos);
+            relay.pumpBoth();
+        } catch (RuntimeException e) {
+            relay.abort(e); // from here on the relay owns everything: end it the usual way, onEnd included
+        }
         return relay;
     }
 
@@ -317,6 +336,15 @@ public final class SpliceRelay {
     /** Bytes moved from b to a so far. */
     public long bytesBtoA() {
         return bToA.bytes;
+    }
+
+    /**
+     * True if the kernel refused the pipe size asked for (EPERM: the per-user quota of pipe memory
+     * is used up) and a pipe kept the kernel's size instead. The relay works the same, with less
+     * in flight per turn.
+     */
+    public boolean pipeSizeRefused() {
+        return aToB.pipe.sizeRefused || bToA.pipe.sizeRefused;
     }
 
     /** Why the relay ended: null for a clean end (both directions reached EOF), or while it runs. */

@@ -3,10 +3,9 @@ package io.ringwire.uring;
 import io.ringwire.internal.Errno;
 import io.ringwire.internal.Errors;
 import io.ringwire.internal.ResourceLimits;
+import io.ringwire.internal.Sysctl;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -123,19 +122,9 @@ public final class IoUringProbe {
         return base;
     }
 
-    /**
-     * {@code kernel.io_uring_disabled} (Linux 6.6+): 0 allowed, 1 restricted to a group, 2 off.
-     * Read in one large read: procfs answers a read at a non-zero offset of a numeric sysctl with
-     * end-of-file, and the JDK's readString starts with a one-byte read.
-     */
+    /** {@code kernel.io_uring_disabled} (Linux 6.6+): 0 allowed, 1 restricted to a group, 2 off. */
     static String readSysctl() {
-        try (var in = Files.newInputStream(Path.of("/proc/sys/kernel/io_uring_disabled"))) {
-            byte[] buf = new byte[64];
-            int n = in.read(buf);
-            return n <= 0 ? null : new String(buf, 0, n, java.nio.charset.StandardCharsets.US_ASCII).strip();
-        } catch (IOException e) {
-            return null;
-        }
+        return Sysctl.read("kernel/io_uring_disabled");
     }
 
     static List<String> setupFlagNames(int flags) {

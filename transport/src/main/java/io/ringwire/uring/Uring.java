@@ -123,6 +123,13 @@ final class Uring {
     static final int POLLRDHUP = require("POLLRDHUP");
     static final int POLLERR = require("POLLERR");
     static final int POLLHUP = require("POLLHUP");
+    /**
+     * POLL_ADD's flag (in the SQE's len): multishot, edge-triggered unless IORING_POLL_ADD_LEVEL.
+     * The kernel always adds POLLRDHUP (and POLLERR, POLLHUP) to a poll's mask, so a one-shot
+     * "errors only" poll on a socket that has seen FIN completes at once; a multishot one reports
+     * that level once when armed, then only on new wake-ups, such as a reset.
+     */
+    static final int POLL_ADD_MULTI = require("IORING_POLL_ADD_MULTI");
 
     /** Unused today; read so that a header lacking it shows up in the probe's report. */
     static final int SETUP_NO_SQARRAY = optional("IORING_SETUP_NO_SQARRAY");

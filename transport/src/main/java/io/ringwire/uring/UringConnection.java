@@ -36,6 +36,8 @@ final class UringConnection extends AbstractConnection implements UringHandle {
     private boolean sendInFlight;
     /** A POLL_ADD for POLLOUT is in flight: a file send found the socket full. */
     private boolean pollInFlight;
+    /** The error watch armed past the peer's FIN ({@link #onInputEnded}); multishot, until the close. */
+    private boolean errorWatchArmed;
     /** File bytes one flush sends before yielding to the loop's other connections. */
     private static final long FILE_BUDGET = 8L << 20;
     private final Runnable resumeFlush = this::flushNow;
@@ -97,6 +99,7 @@ final class UringConnection extends AbstractConnection implements UringHandle {
             case UringEventLoop.OP_SEND -> onSend(res);
             case UringEventLoop.OP_CONNECT -> onConnect(res);
             case UringEventLoop.OP_POLLOUT -> onPollOut(res);
+            case UringEventLoop.OP_POLLERR -> onErrorWatch(res, last);
             default -> {
                 // OP_CANCEL: its result only says how many it found; their own completions follow.
             }
@@ -203,6 +206,34 @@ final class UringConnection extends AbstractConnection implements UringHandle {
         } else {
             readFailed(res);
         }
+    }
+
+    /**
+     * Past the peer's FIN no recv is armed, and nothing else polls the socket while no send is in
+     * flight: without this watch, a reset after the FIN would leave the connection open for good.
+     */
+    @Override
+    protected void onInputEnded() {
+        if (!errorWatchArmed) {
+            errorWatchArmed = true;
+            uring.armErrorWatch(fd, UringEventLoop.OP_POLLERR, token);
+            inFlight++;
+        }
+    }
+
+    private void onErrorWatch(int res, boolean last) {
+        if (last) {
+            errorWatchArmed = false; // cancelled by the close, or ended by the kernel: see UringFdWatch
+        }
+        if (closed || !UringEventLoop.reportsFailure(res)) {
+            return; // the FIN it found when armed, or a completion after the close
+        }
+        // Ask the socket: a poll that failed (res < 0) says something about the ring, not the peer.
+        int err = Native.socketError(fd);
+        if (err > 0) {
+            readFailed(-err);
+        }
+        // A hang-up with no error: both ways shut, which closes the connection on its own.
     }
 
     private void deliverBuffer(int bid, int length) {
@@ -353,6 +384,7 @@ final class UringConnection extends AbstractConnection implements UringHandle {
             cancelIfInFlight(recvArmed, UringEventLoop.OP_RECV);
             cancelIfInFlight(sendInFlight, UringEventLoop.OP_SEND);
             cancelIfInFlight(pollInFlight, UringEventLoop.OP_POLLOUT);
+            cancelIfInFlight(errorWatchArmed, UringEventLoop.OP_POLLERR);
             cancelIfInFlight(connectAddress != null, UringEventLoop.OP_CONNECT);
         }
     }

@@ -47,9 +47,12 @@ public final class UringEventLoop extends AbstractEventLoop implements io.ringwi
     static final int OP_INTERNAL = 8;
     /** A connection waits for its socket to take more of a file ({@code POLL_ADD POLLOUT}); 16 leaves room above. */
     static final int OP_POLLOUT = 16;
-    /** A raw descriptor's watch ({@link io.ringwire.loop.FdWatcher}): readable, writable. */
+    /** A raw descriptor's watch ({@link io.ringwire.loop.FdWatcher}): readable, writable, errors only. */
     static final int OP_WATCH_IN = 17;
     static final int OP_WATCH_OUT = 18;
+    static final int OP_WATCH_ERR = 19;
+    /** A connection past the peer's FIN listens for a reset ({@link #armErrorWatch}). */
+    static final int OP_POLLERR = 20;
     private static final long TOKEN_MASK = (1L << 56) - 1;
 
     /**
@@ -107,6 +110,8 @@ public final class UringEventLoop extends AbstractEventLoop implements io.ringwi
     private long timeoutSequence;
     /** Operations submitted whose final completion has not arrived; the loop waits for them on stop. */
     int inFlight;
+    /** Completions handled: a loop at rest handles none, so tests look for spins with it. Loop thread only. */
+    long completions;
 
     /** A loop whose timers run on {@code clock}; see {@link io.ringwire.EventLoopGroup.Builder#clock}. */
     public UringEventLoop(String name, WaitStrategy waitStrategy, io.ringwire.loop.NanoClock clock) throws IOException {
@@ -162,6 +167,28 @@ public final class UringEventLoop extends AbstractEventLoop implements io.ringwi
 
     UnsafeBuffer sqes() {
         return ring.sqes();
+    }
+
+    /**
+     * Arms a multishot {@code POLL_ADD} for POLLERR and POLLHUP on {@code fd}: for a socket at EOF
+     * that nothing else polls, whose reset must still be seen. The kernel adds POLLRDHUP to every
+     * poll's mask, so the first completion reports the FIN that is already there; being
+     * edge-triggered, it then reports only new wake-ups (a reset, the final close), and a socket
+     * at rest never makes it fire again. Classify its completions with {@link #reportsFailure}.
+     */
+    void armErrorWatch(int fd, int op, long token) {
+        int at = sqe(Uring.OP_POLL_ADD, fd, op, token);
+        ring.sqes().putInt(at + Uring.SQE_OP_FLAGS, Uring.POLLERR | Uring.POLLHUP);
+        ring.sqes().putInt(at + Uring.SQE_LEN, Uring.POLL_ADD_MULTI);
+    }
+
+    /**
+     * Whether an error watch's completion may report a failure, rather than the FIN it found when
+     * armed: an error or hang-up, or the poll itself failing. Either way the socket's SO_ERROR
+     * says whether the peer is gone.
+     */
+    static boolean reportsFailure(int res) {
+        return res < 0 ? res != -Errno.ECANCELED : (res & (Uring.POLLERR | Uring.POLLHUP)) != 0;
     }
 
     /** Cancels the one operation whose user data is {@code userData}. */
@@ -223,6 +250,7 @@ public final class UringEventLoop extends AbstractEventLoop implements io.ringwi
     }
 
     private void complete(long userData, int res, int flags) {
+        completions++;
         int op = (int) (userData >>> 56);
         long token = userData & TOKEN_MASK;
         boolean last = (flags & Uring.CQE_F_MORE) == 0;

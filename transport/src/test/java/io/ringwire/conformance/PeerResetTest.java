@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ringwire.Connection;
+import io.ringwire.ConnectionHandler;
 import io.ringwire.EventLoopGroup;
 import io.ringwire.Server;
 import io.ringwire.ServerConfig;
@@ -17,6 +19,7 @@ import io.ringwire.testutil.TransportUnderTest;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
+import org.agrona.DirectBuffer;
 import org.junit.jupiter.api.Timeout;
 
 /** A peer that resets its connection takes down that connection only. */
@@ -57,6 +60,37 @@ class PeerResetTest {
                 // The server's count drops after the reset connection's onClose, not before.
                 Await.until("the server to hold the two survivors", () -> server.connectionCount() == 2);
             }
+        }
+    }
+
+    /** Keeps its side open after the peer's FIN and writes nothing: no read or write can see a reset. */
+    private static final class QuietAfterFin implements ConnectionHandler {
+        @Override
+        public void onData(Connection c, DirectBuffer data, int offset, int length) {
+        }
+
+        @Override
+        public void onInputShutdown(Connection c) {
+        }
+    }
+
+    @ConformanceTest
+    void aResetAfterThePeersFinClosesAConnectionThatWritesNothing(TransportUnderTest transport) throws Exception {
+        RecordingServer recorded = new RecordingServer(QuietAfterFin::new, true);
+        try (EventLoopGroup group = transport.newGroup(1)) {
+            Server server = group.listen(Loopback.v4AnyPort(), ServerConfig.defaults(), recorded);
+            Socket client = Peers.connect(server.localAddress());
+            RecordingHandler h = recorded.next();
+            client.getOutputStream().write('x');
+            client.shutdownOutput();
+            Await.get(h.inputShutdown, "the server to see the FIN");
+            assertTrue(h.connection().isOpen(), "half-closed, the server's side stays open");
+            client.setSoLinger(true, 0);
+            client.close();
+            Await.get(h.closed, "the reset to close the half-closed connection");
+            assertEquals(1, h.errors.size(), "one onError: " + h.errors);
+            assertInstanceOf(SocketException.class, h.errors.get(0), "a reset is a SocketException");
+            Await.until("the server to let go of it", () -> server.connectionCount() == 0);
         }
     }
 }

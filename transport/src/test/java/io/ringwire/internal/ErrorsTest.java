@@ -60,6 +60,38 @@ class ErrorsTest {
         assertEquals(operation + " 127.0.0.1:1: " + name + " (" + Native.errnoMessage(errno) + ")", e.getMessage());
     }
 
+    static Stream<Arguments> fileMapping() {
+        return Stream.of(
+                Arguments.of(Errno.ENOENT, java.nio.file.NoSuchFileException.class),
+                Arguments.of(Errno.EACCES, java.nio.file.AccessDeniedException.class),
+                Arguments.of(Errno.EPERM, java.nio.file.AccessDeniedException.class),
+                Arguments.of(Errno.ENOTDIR, java.nio.file.FileSystemException.class),
+                Arguments.of(Errno.ELOOP, java.nio.file.FileSystemException.class),
+                Arguments.of(Errno.ENAMETOOLONG, java.nio.file.FileSystemException.class),
+                Arguments.of(Errno.EISDIR, java.nio.file.FileSystemException.class),
+                Arguments.of(Errno.EINVAL, java.nio.file.FileSystemException.class));
+    }
+
+    /** With a Path for an address, errnos about the file come as java.nio.file's exceptions, as from Files. */
+    @ParameterizedTest(name = "{0} -> {1}")
+    @MethodSource("fileMapping")
+    void fileErrnosAreTheJavaNioFileTypes(int errno, Class<?> type) {
+        java.nio.file.Path file = java.nio.file.Path.of("/srv/a.txt");
+        IOException e = Errors.newException("open", file, -errno);
+        assertInstanceOf(type, e);
+        assertEquals("/srv/a.txt", ((java.nio.file.FileSystemException) e).getFile());
+        assertEquals(Errors.describe("open", file, errno), e.getMessage(), "the same message as any other");
+        assertEquals(errno, assertInstanceOf(Errors.HasErrno.class, e).errno());
+    }
+
+    @Test
+    void systemErrnosOnAFileStayPlainIoExceptions() {
+        for (int errno : new int[] {Errno.EMFILE, Errno.ENFILE, Errno.ENOMEM}) {
+            IOException e = Errors.newException("open", java.nio.file.Path.of("/srv/a.txt"), -errno);
+            assertFalse(e instanceof java.nio.file.FileSystemException, "not the file's fault: " + e);
+        }
+    }
+
     @Test
     void messageFormatIsExact() {
         assertEquals("connect 127.0.0.1:1: ECONNREFUSED (Connection refused)",

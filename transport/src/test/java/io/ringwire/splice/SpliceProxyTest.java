@@ -18,6 +18,7 @@ import io.ringwire.testutil.Peers;
 import io.ringwire.testutil.RecordingHandler;
 import io.ringwire.testutil.RecordingServer;
 import io.ringwire.testutil.TestData;
+import io.ringwire.testutil.Threads;
 import io.ringwire.testutil.TransportUnderTest;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -67,6 +68,7 @@ class SpliceProxyTest {
             try (SpliceProxy proxy = SpliceProxy.start(proxyGroup, Loopback.v4AnyPort(), echo.localAddress(),
                     SpliceProxy.Config.defaults())) {
                 List<Future<?>> streams = new ArrayList<>();
+                AtomicLong mostWorkers = new AtomicLong();
                 for (int i = 0; i < 100; i++) {
                     int n = i;
                     streams.add(threads.submit(() -> {
@@ -77,6 +79,8 @@ class SpliceProxyTest {
                                 for (int at = 0; at < data.length; at += 7919) {
                                     out.write(data, at, Math.min(7919, data.length - at));
                                 }
+                                // Under load, once per stream: iou-wrk threads while 100 relays run.
+                                mostWorkers.accumulateAndGet(Threads.countNamed("iou-wrk-"), Math::max);
                                 s.shutdownOutput(); // half-close, passed through: the echo then ends its side
                                 return null;
                             });
@@ -93,6 +97,10 @@ class SpliceProxyTest {
                 Await.until("every relay to end", () -> proxy.activeCount() == 0);
                 assertEquals(100, proxy.acceptedCount());
                 assertEquals(0, proxy.failedConnectCount());
+                // Three rings here, each with two iou-wrk pools capped at max_workers (4). The relay
+                // splices on the loop and polls, which never go to a worker; this holds the bound
+                // should anything punt work under load.
+                assertTrue(mostWorkers.get() <= 3 * 2 * 4, "iou-wrk threads under load: " + mostWorkers.get());
             }
         }
     }
@@ -236,6 +244,58 @@ class SpliceProxyTest {
                 }
                 Await.until("the relay to end", () -> proxy.activeCount() == 0);
                 Fds.awaitSame("after a backend reset", baseline);
+            }
+        }
+    }
+
+    @ConformanceTest
+    void aResetAfterTheClientsFinEndsBothWhileTheReplyWayIsIdle(TransportUnderTest transport) throws Exception {
+        // The backend stays open and silent after the FIN: the reply direction never moves, so
+        // only a watch on the client's socket, already at EOF, can hear its reset.
+        RecordingServer recorded = new RecordingServer(() -> new OpenAfterFin(false), true);
+        try (EventLoopGroup backendGroup = transport.newGroup(1);
+             EventLoopGroup proxyGroup = transport.newGroup(1)) {
+            Server server = backendGroup.listen(Loopback.v4AnyPort(), ServerConfig.defaults(), recorded);
+            try (SpliceProxy proxy = SpliceProxy.start(proxyGroup, Loopback.v4AnyPort(), server.localAddress(),
+                    SpliceProxy.Config.defaults())) {
+                try (Socket warm = Peers.connect(proxy.localAddress())) {
+                    recorded.next().connection().close();
+                    assertTrue(Peers.isClosedByPeer(warm));
+                }
+                Await.until("the warm-up relay to end", () -> proxy.activeCount() == 0 && server.connectionCount() == 0);
+                Map<Integer, String> baseline = Fds.snapshot();
+
+                Socket client = Peers.connect(proxy.localAddress());
+                RecordingHandler h = recorded.next();
+                client.getOutputStream().write(ascii("request"));
+                client.shutdownOutput();
+                Await.get(h.inputShutdown, "the client's FIN to reach the backend");
+                assertArrayEquals(ascii("request"), h.received());
+                client.setSoLinger(true, 0);
+                client.close(); // a reset, from a socket that has sent its FIN already
+                Await.get(h.closed, "the backend side to close after the client's reset");
+                Await.until("the relay to end", () -> proxy.activeCount() == 0);
+                Fds.awaitSame("after a reset that followed a FIN", baseline);
+            }
+        }
+    }
+
+    @ConformanceTest
+    void anIdleRelayIsEndedByTheIdleTimeout(TransportUnderTest transport) throws Exception {
+        RecordingServer recorded = RecordingServer.echo();
+        try (EventLoopGroup backendGroup = transport.newGroup(1);
+             EventLoopGroup proxyGroup = transport.newGroup(1)) {
+            Server server = backendGroup.listen(Loopback.v4AnyPort(), ServerConfig.defaults(), recorded);
+            try (SpliceProxy proxy = SpliceProxy.start(proxyGroup, Loopback.v4AnyPort(), server.localAddress(),
+                    SpliceProxy.Config.defaults().withIdleTimeout(Duration.ofMillis(300)));
+                 Socket idle = Peers.connect(proxy.localAddress())) {
+                RecordingHandler h = recorded.next();
+                Peers.assertEchoes(idle, ascii("once"));
+                // Then silence: the proxy ends the relay and resets both sides (the client's read
+                // would time out after 20 s, and fail, if nothing ended it).
+                assertTrue(Peers.isClosedByPeer(idle));
+                Await.get(h.closed, "the backend side to be closed too");
+                Await.until("the relay to end", () -> proxy.activeCount() == 0);
             }
         }
     }

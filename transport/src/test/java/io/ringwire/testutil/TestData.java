@@ -23,15 +23,34 @@ public final class TestData {
         return (int) Math.max(1, Math.min(max, Math.round(Math.exp(exp))));
     }
 
-    /** Byte {@code offset} of an endless stream that a reader can check without keeping a copy. */
+    /**
+     * Byte {@code offset} of an endless stream that a reader can check without keeping a copy:
+     * the SplitMix64 finaliser of {@code offset / 8}, little-endian. It repeats nowhere a test
+     * can reach, so a block sent twice or skipped changes a digest; a stream that depended on
+     * the low bits of the offset only (as one did, on 24 bits) would hide a whole block sent at
+     * the wrong 16 MiB.
+     */
     public static byte streamByte(long offset) {
-        return (byte) (offset ^ (offset >>> 8) ^ (offset >>> 16) ^ 0x5A);
+        return (byte) (word(offset >>> 3) >>> ((offset & 7) << 3));
+    }
+
+    /** SplitMix64's finaliser of {@code index}: 8 stream bytes. */
+    private static long word(long index) {
+        long z = (index + 1) * 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
     }
 
     /** Fills {@code dst[0, length)} with the stream's bytes from {@code offset}. */
     public static void fillStream(byte[] dst, int length, long offset) {
+        long w = word(offset >>> 3);
         for (int i = 0; i < length; i++) {
-            dst[i] = streamByte(offset + i);
+            long at = offset + i;
+            if ((at & 7) == 0) {
+                w = word(at >>> 3); // one word per 8 bytes, not per byte
+            }
+            dst[i] = (byte) (w >>> ((at & 7) << 3));
         }
     }
 
@@ -48,8 +67,13 @@ public final class TestData {
 
     /** Index of the first byte of {@code buf[0, length)} that differs from the stream at {@code offset}; -1 if none. */
     public static int firstStreamMismatch(byte[] buf, int length, long offset) {
+        long w = word(offset >>> 3);
         for (int i = 0; i < length; i++) {
-            if (buf[i] != streamByte(offset + i)) {
+            long at = offset + i;
+            if ((at & 7) == 0) {
+                w = word(at >>> 3);
+            }
+            if (buf[i] != (byte) (w >>> ((at & 7) << 3))) {
                 return i;
             }
         }

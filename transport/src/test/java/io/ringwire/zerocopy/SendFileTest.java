@@ -18,6 +18,7 @@ import io.ringwire.testutil.Fds;
 import io.ringwire.testutil.Files2;
 import io.ringwire.testutil.Loopback;
 import io.ringwire.testutil.Peers;
+import io.ringwire.testutil.Threads;
 import io.ringwire.testutil.TransportUnderTest;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -152,6 +153,7 @@ class SendFileTest {
         try (EventLoopGroup group = transport.newGroup(2)) {
             Server server = group.listen(Loopback.v4AnyPort(), ServerConfig.defaults(), () -> serving);
             ExecutorService pool = Executors.newFixedThreadPool(clients);
+            java.util.concurrent.atomic.AtomicLong mostWorkers = new java.util.concurrent.atomic.AtomicLong();
             try {
                 List<Socket> sockets = new ArrayList<>();
                 List<Future<Files2.Digest>> reads = new ArrayList<>();
@@ -164,7 +166,11 @@ class SendFileTest {
                     c.sendFile(file, offset, length);
                     c.flush();
                     c.shutdownOutput();
-                    reads.add(pool.submit(() -> Files2.sha256(s.getInputStream())));
+                    reads.add(pool.submit(() -> {
+                        // Under load, once per client: the earlier clients' sends are running.
+                        mostWorkers.accumulateAndGet(Threads.countNamed("iou-wrk-"), Math::max);
+                        return Files2.sha256(s.getInputStream());
+                    }));
                 }
                 for (int i = 0; i < clients; i++) {
                     long offset = i * 1_000_003L;
@@ -176,6 +182,9 @@ class SendFileTest {
                 for (Socket s : sockets) {
                     s.close();
                 }
+                // Two rings, two iou-wrk pools each, capped at max_workers (4): sendfile on the loop
+                // and POLL_ADD never go to a worker, and the bound holds should anything punt.
+                assertTrue(mostWorkers.get() <= 2 * 2 * 4, "iou-wrk threads under load: " + mostWorkers.get());
             } finally {
                 pool.shutdownNow();
             }
@@ -204,6 +213,133 @@ class SendFileTest {
             assertTrue(Await.failure(futures.get(1), "directory").getMessage().contains("EISDIR"));
             assertInstanceOf(EOFException.class, Await.failure(futures.get(2), "range past the end"));
             assertInstanceOf(EOFException.class, Await.failure(futures.get(3), "offset past the end"));
+        }
+    }
+
+    /**
+     * Queued file bytes count against the watermarks, as Connection promises, and as the HTTP
+     * server's backpressure needs: a file over the high watermark makes the connection unwritable
+     * at once, and it becomes writable again once the peer has read it.
+     */
+    @ConformanceTest
+    void fileBytesCountAgainstTheWatermarks(TransportUnderTest transport) throws Exception {
+        long size = 32 << 20; // more than two hops of socket buffers hold, so the flush cannot undo it
+        Path file = Files2.streamFile(dir, "w", size);
+        List<Object> seen = new CopyOnWriteArrayList<>(); // what the loop thread saw, in order
+        CompletableFuture<Boolean> writableAgain = new CompletableFuture<>();
+        ConnectionHandler sender = new ConnectionHandler() {
+            @Override
+            public void onOpen(Connection c) {
+                seen.add(c.isWritable());
+                c.sendFile(file);
+                seen.add(c.isWritable());
+                seen.add(c.pendingOutboundBytes());
+                c.flush();
+            }
+
+            @Override
+            public void onData(Connection c, DirectBuffer data, int offset, int length) {
+            }
+
+            @Override
+            public void onWritabilityChanged(Connection c, boolean writable) {
+                seen.add("writable=" + writable);
+                if (writable) {
+                    writableAgain.complete(c.isWritable());
+                    c.shutdownOutput();
+                }
+            }
+        };
+        try (EventLoopGroup group = transport.newGroup(1)) {
+            Server server = group.listen(Loopback.v4AnyPort(), ServerConfig.defaults(), () -> sender);
+            try (Socket s = Peers.connect(server.localAddress(), 64 * 1024)) {
+                Peers.readExactly(s, 1 << 20);
+                assertFalse(writableAgain.isDone(), "writable again with most of the file unread: " + seen);
+                Files2.Digest rest = Files2.sha256(s.getInputStream());
+                assertEquals(size - (1 << 20), rest.length());
+                assertTrue(Await.get(writableAgain, "writability to come back"));
+            }
+            assertEquals(List.of(true, false, size, "writable=false", "writable=true"), seen);
+        }
+    }
+
+    @ConformanceTest
+    void aPrefixGoesWithItsFileOrNotAtAll(TransportUnderTest transport) throws Exception {
+        Path file = Files2.streamFile(dir, "p", 50_000);
+        org.agrona.concurrent.UnsafeBuffer prefix = new org.agrona.concurrent.UnsafeBuffer(ascii("..HEAD|.."));
+        List<CompletableFuture<Long>> futures = new CopyOnWriteArrayList<>(); // filled on the loop thread
+        CompletableFuture<Void> onOpenDone = new CompletableFuture<>();
+        Serving serving = new Serving(c -> {
+            c.write(ascii("A"), 0, 1);
+            futures.add(c.sendFile(prefix, 2, 5, dir.resolve("missing"), 0, -1)); // neither is queued
+            futures.add(c.sendFile(prefix, 2, 5, file, 0, 50_000));
+            futures.add(c.sendFile(prefix, 2, 5, file, 49_000, 2000)); // past the end: neither
+            c.write(ascii("Z"), 0, 1);
+            c.flush();
+            onOpenDone.complete(null); // the test thread's sends come after all of this
+        });
+        try (EventLoopGroup group = transport.newGroup(1)) {
+            Server server = group.listen(Loopback.v4AnyPort(), ServerConfig.defaults(), () -> serving);
+            try (Socket s = Peers.connect(server.localAddress())) {
+                Connection c = serving.opened.take();
+                Await.get(onOpenDone, "onOpen to finish");
+                // From another thread the prefix is copied at the call: changing it after must not show.
+                org.agrona.concurrent.UnsafeBuffer outside = new org.agrona.concurrent.UnsafeBuffer(ascii("<out>"));
+                CompletableFuture<Long> fromOutside = c.sendFile(outside, 0, 5, file, 10, 20);
+                outside.putBytes(0, ascii("XXXXX"));
+                assertTrue(Await.failure(c.sendFile(outside, 0, 5, dir, 0, -1), "a directory").getMessage()
+                        .contains("EISDIR"));
+                c.shutdownOutput();
+                ByteArrayOutputStream want = new ByteArrayOutputStream();
+                want.write(ascii("A"));
+                want.write(ascii("HEAD|"));
+                want.write(Files.readAllBytes(file));
+                want.write(ascii("Z"));
+                want.write(ascii("<out>"));
+                want.write(slice(file, 10, 20));
+                assertArrayEquals(want.toByteArray(), Peers.readToEof(s));
+                assertEquals(20L, Await.get(fromOutside, "the send from another thread"));
+            }
+            assertInstanceOf(java.nio.file.NoSuchFileException.class, Await.failure(futures.get(0), "missing"));
+            assertEquals(50_000L, Await.get(futures.get(1), "the file after its prefix"));
+            assertInstanceOf(EOFException.class, Await.failure(futures.get(2), "a range past the end"));
+        }
+    }
+
+    @ConformanceTest
+    void aFifoFailsAtOnceAndNeverBlocksTheLoop(TransportUnderTest transport) throws Exception {
+        Path fifo = dir.resolve("fifo");
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+        assertEquals(0, mkfifo.waitFor(), "mkfifo");
+        List<CompletableFuture<Long>> futures = new CopyOnWriteArrayList<>(); // filled on the loop thread
+        Serving serving = new Serving(c -> {
+            // On the loop thread, with no writer on the FIFO: a blocking open(2) would stop the
+            // loop here, and this connection would never get the bytes below.
+            futures.add(c.sendFile(fifo));
+            c.write(ascii("after the fifo"), 0, 14);
+            c.flush();
+            c.shutdownOutput();
+        });
+        try (EventLoopGroup group = transport.newGroup(1)) {
+            try {
+                Server server = group.listen(Loopback.v4AnyPort(), ServerConfig.defaults(), () -> serving);
+                Map<Integer, String> baseline = Fds.snapshot();
+                try (Socket s = Peers.connect(server.localAddress())) {
+                    assertArrayEquals(ascii("after the fifo"), Peers.readToEof(s));
+                }
+                Throwable failure = Await.failure(futures.get(0), "the FIFO's send");
+                assertInstanceOf(IOException.class, failure);
+                assertTrue(failure.getMessage().contains("not a regular file"), failure.getMessage());
+                // From another thread too, and the FIFO's descriptor is closed either way.
+                Throwable fromOutside = Await.failure(serving.opened.take().sendFile(fifo), "a send from the test thread");
+                assertTrue(fromOutside.getMessage().contains("not a regular file"), fromOutside.getMessage());
+                Await.until("the server to let go of the connection", () -> server.connectionCount() == 0);
+                Fds.awaitSame("after refusing the FIFO", baseline);
+            } finally {
+                // Before the group closes: opening a FIFO read-write never blocks, and it releases
+                // a loop thread stuck in open, so a regression fails this test, not hangs the run.
+                new RandomAccessFile(fifo.toFile(), "rw").close();
+            }
         }
     }
 

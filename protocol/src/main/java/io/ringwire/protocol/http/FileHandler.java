@@ -4,7 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 
@@ -17,13 +17,21 @@ import java.nio.file.attribute.BasicFileAttributes;
  * a NUL, or has a {@code .} or {@code ..} segment, so {@code %2e%2e/} is caught as well as
  * {@code ../}. What is left is resolved with every symbolic link followed, and refused (403) unless
  * it still lies under the root's own real path: a symlink out of the root is not followed out. A
- * missing file, or anything but a regular file, is 404; a malformed escape is 400.
+ * missing file, anything but a regular file, and a name that resolves to nothing (a file used as
+ * a directory, a symlink loop, a segment too long) are 404; a name the server may not look
+ * through (EACCES) is 403; a malformed escape is 400 (see {@link FileFailures}).
+ *
+ * <p>The file is opened when the response is written, before its head is queued
+ * ({@link io.ringwire.Connection#sendFile(org.agrona.DirectBuffer, int, int, Path, long, long)}):
+ * one that cannot be opened by then (unreadable to the server, gone, a FIFO in its place) gets
+ * 403, 404 or 500 instead, and the responses pipelined before it are kept.
  *
  * <p>Checks and open are separate steps, so a directory under the root that someone swaps for a
  * symlink between them could still be followed: the root is meant to be a directory that only
  * trusted users write to. Runs on the loop thread: the metadata calls here block it briefly.
  */
 public final class FileHandler implements HttpHandler {
+    private static final System.Logger LOG = System.getLogger("io.ringwire.protocol.http");
     private final Path root;
     private final String prefix;
 
@@ -46,34 +54,35 @@ public final class FileHandler implements HttpHandler {
         String name = raw.startsWith(prefix) ? raw.substring(prefix.length()) : "";
         String decoded = percentDecode(name);
         if (decoded == null) {
-            refuse(response, HttpStatus.BAD_REQUEST, "malformed percent-encoding\n");
+            FileFailures.respond(response, HttpStatus.BAD_REQUEST);
             return;
         }
         if (!isSafeRelative(decoded)) {
-            refuse(response, HttpStatus.FORBIDDEN, "forbidden\n");
+            FileFailures.respond(response, HttpStatus.FORBIDDEN);
             return;
         }
         Path real;
+        BasicFileAttributes attrs;
         try {
             real = root.resolve(decoded).toRealPath();
-        } catch (NoSuchFileException e) {
-            refuse(response, HttpStatus.NOT_FOUND, "not found\n");
+            if (!real.startsWith(root)) {
+                FileFailures.respond(response, HttpStatus.FORBIDDEN);
+                return;
+            }
+            attrs = Files.readAttributes(real, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (FileSystemException e) {
+            // The client's name, not the server, is at fault (ENOENT, ENOTDIR, ELOOP, ENAMETOOLONG,
+            // EACCES on the way): an answer, not a 500 and a stack trace per request.
+            int status = FileFailures.status(e);
+            LOG.log(System.Logger.Level.DEBUG, () -> "GET " + raw + ": " + status + ", " + e.getMessage());
+            FileFailures.respond(response, status);
             return;
         }
-        if (!real.startsWith(root)) {
-            refuse(response, HttpStatus.FORBIDDEN, "forbidden\n");
-            return;
-        }
-        BasicFileAttributes attrs = Files.readAttributes(real, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         if (!attrs.isRegularFile()) {
-            refuse(response, HttpStatus.NOT_FOUND, "not found\n");
+            FileFailures.respond(response, HttpStatus.NOT_FOUND);
             return;
         }
         response.contentType("application/octet-stream").bodyFile(real, attrs.size());
-    }
-
-    private static void refuse(HttpResponse response, int status, String text) {
-        response.status(status).contentType("text/plain").body(text);
     }
 
     /** A non-empty relative path whose segments are all plain names. */

@@ -30,7 +30,8 @@ public final class HttpRequestDecoder implements AutoCloseable {
     /** Receives decoded requests, in order, on the decoding thread. */
     public interface Sink {
         /**
-         * One whole request, lent for the call only.
+         * One whole request, lent for the call only. To stop for now rather than for good, call
+         * {@link HttpRequestDecoder#pause()} and return true.
          *
          * @return true to go on decoding; false to stop for good (the connection is closing)
          */
@@ -59,6 +60,7 @@ public final class HttpRequestDecoder implements AutoCloseable {
     private int headLength;
     private long bodyRemaining;
     private boolean stopped;
+    private boolean paused;
 
     public HttpRequestDecoder(HttpServerConfig config, Sink sink) {
         this.maxHead = config.maxHead();
@@ -72,15 +74,18 @@ public final class HttpRequestDecoder implements AutoCloseable {
     /**
      * Decodes {@code data[offset, offset+length)}, handing each whole request to the sink in
      * order. After the sink returns false, or after an exception, the rest is dropped and every
-     * later call returns at once.
+     * later call returns at once. After {@link #pause()} this call returns right after the request
+     * being handed on, and the bytes it did not consume are the caller's to hand in again later.
      *
+     * @return the bytes consumed: {@code length}, unless paused or stopped
      * @throws HttpException if a request breaks the grammar or a limit; its status says which
      */
-    public void decode(DirectBuffer data, int offset, int length) throws HttpException {
+    public int decode(DirectBuffer data, int offset, int length) throws HttpException {
         int pos = offset;
         int end = offset + length;
+        paused = false;
         try {
-            while (pos < end && !stopped) {
+            while (pos < end && !stopped && !paused) {
                 pos = switch (state) {
                     case HEAD -> cumulation.isEmpty() ? headInPlace(data, pos, end) : headCumulated(data, pos, end);
                     case FIXED_BODY -> fixedBody(data, pos, end);
@@ -95,6 +100,17 @@ public final class HttpRequestDecoder implements AutoCloseable {
             stopped = true;
             throw new HttpException(HttpStatus.PAYLOAD_TOO_LARGE, e.getMessage());
         }
+        return pos - offset;
+    }
+
+    /**
+     * Called by the sink inside {@link Sink#onRequest}: the decode call in progress returns after
+     * this request, so the caller can stop taking requests while its responses back up (an
+     * unwritable connection, files held open) and go on from the unconsumed rest later. The
+     * decoder holds nothing of the input then: the next request starts at the first byte left.
+     */
+    public void pause() {
+        paused = true;
     }
 
     /** Bytes held for a request that is not whole yet. */

@@ -2,6 +2,7 @@ package io.ringwire.protocol.http;
 
 import io.ringwire.Connection;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
 import org.agrona.ExpandableDirectByteBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -26,11 +27,19 @@ final class HttpResponseEncoder {
     /**
      * Queues {@code response} on {@code connection}; does not flush.
      *
+     * <p>A file body goes with its head in one {@link Connection#sendFile(org.agrona.DirectBuffer,
+     * int, int, java.nio.file.Path, long, long)}: the file is opened before anything is queued, so
+     * one that cannot be opened leaves the connection as it was, every earlier pipelined response
+     * still queued, and the caller answers with an error instead.
+     *
      * @param keepAlive   whether the connection stays open after it
      * @param http10      the request was HTTP/1.0: keep-alive must then be said explicitly
      * @param headRequest the request was HEAD: the head says the body's length, the body is left out
+     * @return the file's send, for a file body: failed already if the file could not be opened,
+     *         and then nothing was queued. Null for any other body
      */
-    void write(Connection connection, HttpResponse response, boolean keepAlive, boolean http10, boolean headRequest) {
+    CompletableFuture<Long> write(Connection connection, HttpResponse response, boolean keepAlive, boolean http10,
+                                  boolean headRequest) {
         int status = response.status();
         int n = put(0, HttpStatus.line(status));
         if (response.headersLength() > 0) {
@@ -55,20 +64,17 @@ final class HttpResponseEncoder {
             n = put(n, KEEP_ALIVE);
         }
         n = put(n, CRLF);
+        if (bodyLength > 0 && !headRequest && file != null) {
+            // Its place in the queue keeps pipelined responses in order. A failure once it is
+            // queued (the file shrank, the peer left) is the transport's to handle: it closes the
+            // connection, the only way left to tell a client that a promised body will not come.
+            return connection.sendFile(head, 0, n, file, 0, bodyLength);
+        }
         connection.write(head, 0, n);
         if (bodyLength > 0 && !headRequest) {
-            if (file != null) {
-                // Its place in the queue keeps pipelined responses in order; a failure (the file
-                // shrank, the peer left) closes the connection, which is all a client can be told.
-                connection.sendFile(file, 0, bodyLength).whenComplete((sent, failed) -> {
-                    if (failed != null) {
-                        connection.close(); // e.g. deleted since the handler looked: the head promised a body
-                    }
-                });
-            } else {
-                connection.write(response.bodyBuffer(), response.bodyOffset(), (int) bodyLength);
-            }
+            connection.write(response.bodyBuffer(), response.bodyOffset(), (int) bodyLength);
         }
+        return null;
     }
 
     /** Queues the interim {@code 100 Continue}; does not flush. */

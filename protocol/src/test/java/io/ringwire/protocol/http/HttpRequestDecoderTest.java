@@ -59,6 +59,34 @@ class HttpRequestDecoderTest {
     }
 
     @Test
+    void aPauseStopsAfterTheRequestAndTheRestDecodesLater() throws Exception {
+        HttpRequestDecoder[] self = new HttpRequestDecoder[1];
+        decoder = new HttpRequestDecoder(HttpServerConfig.defaults(), request -> {
+            requests.add(Captured.of(request));
+            self[0].pause(); // one request per call
+            return true;
+        });
+        self[0] = decoder;
+        String first = "POST /a HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc";
+        String second = "GET /b HTTP/1.1\r\nHost: a\r\n\r\n";
+        String third = "GET /c HTTP/1.1\r\nHost: a\r\n\r\nGET /d HT"; // and the start of a fourth
+        byte[] all = ascii(first + second + third);
+        UnsafeBuffer in = new UnsafeBuffer(all);
+        int used = decoder.decode(in, 0, all.length);
+        assertEquals(first.length(), used, "stopped right after the first request");
+        assertEquals(List.of("/a"), requests.stream().map(Captured::path).toList());
+        used += decoder.decode(in, used, all.length - used);
+        assertEquals(first.length() + second.length(), used);
+        used += decoder.decode(in, used, all.length - used);
+        assertEquals(all.length - "GET /d HT".length(), used);
+        assertEquals(all.length, used + decoder.decode(in, used, all.length - used), "a partial request is taken whole");
+        assertEquals(List.of("/a", "/b", "/c"), requests.stream().map(Captured::path).toList());
+        assertEquals("abc", requests.get(0).body());
+        feed("TP/1.1\r\nHost: a\r\n\r\n");
+        assertEquals("/d", requests.get(3).path());
+    }
+
+    @Test
     void headerValuesAreTrimmedAndLookupIgnoresCase() throws Exception {
         decoder = new HttpRequestDecoder(HttpServerConfig.defaults(), request -> {
             assertEquals("v  w", request.header("x-THING"));
