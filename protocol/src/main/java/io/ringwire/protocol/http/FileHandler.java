@@ -19,7 +19,8 @@ import java.nio.file.attribute.BasicFileAttributes;
  * it still lies under the root's own real path: a symlink out of the root is not followed out. A
  * missing file, anything but a regular file, and a name that resolves to nothing (a file used as
  * a directory, a symlink loop, a segment too long) are 404; a name the server may not look
- * through (EACCES) is 403; a malformed escape is 400 (see {@link FileFailures}).
+ * through (EACCES) is 403; a malformed escape is 400 and a close, as for any malformed request
+ * (see {@link FileFailures}).
  *
  * <p>The file is opened when the response is written, before its head is queued
  * ({@link io.ringwire.Connection#sendFile(org.agrona.DirectBuffer, int, int, Path, long, long)}):
@@ -54,7 +55,10 @@ public final class FileHandler implements HttpHandler {
         String name = raw.startsWith(prefix) ? raw.substring(prefix.length()) : "";
         String decoded = percentDecode(name);
         if (decoded == null) {
+            // An invalid %-escape makes the request-target itself malformed (RFC 3986), and the
+            // contract answers a malformed request with 400, then a close.
             FileFailures.respond(response, HttpStatus.BAD_REQUEST);
+            response.closeConnection();
             return;
         }
         if (!isSafeRelative(decoded)) {

@@ -152,10 +152,14 @@ class FileServingTest {
                 assertNull(r.header("connection"), path + ": a refusal keeps the connection");
                 assertFalse(r.body().contains("top secret"), path + " served the secret");
             }
-            s.send(get("/files/%zz"));
-            assertEquals(400, s.read().status(), "a malformed escape");
             s.send(get("/files/small.txt"));
             assertEquals("hello file\n", s.read().body(), "the connection survived every refusal");
+            // A malformed escape is a malformed request: 400, then a close (CONTRACT.md).
+            s.send(get("/files/%zz"));
+            HttpSocket.Response bad = s.read();
+            assertEquals(400, bad.status(), "a malformed escape");
+            assertEquals("close", bad.header("connection"), "a malformed request ends its connection");
+            assertTrue(s.closedByPeer(), "closed after the 400");
         }
     }
 
