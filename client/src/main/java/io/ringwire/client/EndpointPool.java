@@ -3,10 +3,8 @@ package io.ringwire.client;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -14,10 +12,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
-import org.jctools.queues.MpmcArrayQueue;
 
 /**
- * The connections of one endpoint.
+ * The connections of one endpoint. The idle connections are an {@link IdleQueue}; what counts
+ * against the limits, and retiring a connection, is {@link Slots}.
  *
  * <h2>Concurrency</h2>
  * The fast paths take no lock: a borrow when nobody waits is one poll of a JCTools MPMC queue and
@@ -26,8 +24,8 @@ import org.jctools.queues.MpmcArrayQueue;
  * <ul>
  *   <li>Never handed out twice: an entry moves IDLE to IN_USE only by CAS, and only the thread
  *       that polled it from the idle queue tries.</li>
- *   <li>Never over the limits: a slot ({@link #live} here, the pool's total there) is reserved
- *       by CAS before a connection is opened, and freed when it is destroyed or fails to open.</li>
+ *   <li>Never over the limits: a slot (this endpoint's, and one of the pool's total) is reserved
+ *       by CAS before a connection is opened, and freed when it is retired or fails to open.</li>
  *   <li>Fair: a borrower takes an idle connection only when no one waits; otherwise releases and
  *       new connections go to the waiters in FIFO order. A release offers, then looks for
  *       waiters; a waiter enqueues, then polls: whichever comes second sees the other.</li>
@@ -49,22 +47,16 @@ final class EndpointPool<T> {
     private final PoolConfig config;
     private final NanoClock clock;
 
-    private final MpmcArrayQueue<PooledConnection<T>> idle;
     private final ConcurrentLinkedQueue<Waiter<T>> waiters = new ConcurrentLinkedQueue<>();
-    /** Every open connection, for housekeeping and leak scans; changes only on open and close. */
-    private final Set<PooledConnection<T>> all = ConcurrentHashMap.newKeySet();
     private final ReentrantLock lock = new ReentrantLock();
 
-    /** Slots taken: open connections plus those being opened. */
-    final AtomicInteger live = new AtomicInteger();
-    private final AtomicInteger idleCount = new AtomicInteger();
+    private final Slots<T> slots;
+    private final IdleQueue<T> idle;
     private final AtomicInteger inUse = new AtomicInteger();
     private final AtomicInteger waiting = new AtomicInteger();
     private final AtomicInteger connecting = new AtomicInteger();
     /** Per thread: whether it is inside {@link #dispatch()}, and whether a nested call asked for another round. */
     private final ThreadLocal<boolean[]> dispatching = ThreadLocal.withInitial(() -> new boolean[2]);
-    private final AtomicLong created = new AtomicLong();
-    private final AtomicLong destroyed = new AtomicLong();
     private final AtomicLong timeouts = new AtomicLong();
     private final AtomicLong connectFailures = new AtomicLong();
 
@@ -82,7 +74,8 @@ final class EndpointPool<T> {
         this.factory = factory;
         this.config = config;
         this.clock = config.clock();
-        this.idle = new MpmcArrayQueue<>(Math.max(2, config.maxPerEndpoint()));
+        this.slots = new Slots<>(this, pool, factory, config.maxPerEndpoint());
+        this.idle = new IdleQueue<>(config, factory, slots);
         this.reconnect = config.reconnectBackoff().start(clock, Backoff.THREAD_LOCAL_RANDOM);
     }
 
@@ -123,7 +116,7 @@ final class EndpointPool<T> {
         if (!waiters.isEmpty()) {
             return null; // no barging past those already waiting
         }
-        PooledConnection<T> e = pollUsable();
+        PooledConnection<T> e = idle.pollUsable();
         if (e != null) {
             handOut(e);
         }
@@ -197,7 +190,7 @@ final class EndpointPool<T> {
 
     /** Open connections, borrowed or idle: the slots taken less those still connecting. */
     private int openConnections() {
-        return live.get() - connecting.get();
+        return slots.taken() - connecting.get();
     }
 
     /** The borrower cancelled its future: leave the queue now rather than at the timeout. */
@@ -232,35 +225,9 @@ final class EndpointPool<T> {
 
     /** The state, for error messages: what was busy and what was waiting. */
     String describe() {
-        return "active=" + inUse.get() + " idle=" + idleCount.get() + " waiting=" + waiting.get() + " connecting="
+        return "active=" + inUse.get() + " idle=" + idle.size() + " waiting=" + waiting.get() + " connecting="
                 + connecting.get() + " (maxPerEndpoint=" + config.maxPerEndpoint() + ", pool total=" + pool.total()
                 + "/" + config.maxTotal() + ")";
-    }
-
-    /** Polls idle connections until one passes validation (moving it to IN_USE), closing the rest. */
-    private PooledConnection<T> pollUsable() {
-        PooledConnection<T> e;
-        while ((e = idle.poll()) != null) {
-            idleCount.decrementAndGet();
-            if (!e.state.compareAndSet(PooledConnection.IDLE, PooledConnection.IN_USE)) {
-                continue; // cannot happen while only queue holders are IDLE; kept as the guard it is
-            }
-            if (factory.isUsable(e.get()) && !expired(e)) {
-                return e;
-            }
-            e.state.set(PooledConnection.CLOSED);
-            destroy(e);
-        }
-        return null;
-    }
-
-    private boolean expired(PooledConnection<T> e, long now) {
-        return !config.maxLifetime().isZero() && now - e.createdAt >= config.maxLifetime().toNanos();
-    }
-
-    /** As above, reading the clock only when there is a lifetime to check: it costs ~20 ns a call. */
-    private boolean expired(PooledConnection<T> e) {
-        return !config.maxLifetime().isZero() && clock.nanoTime() - e.createdAt >= config.maxLifetime().toNanos();
     }
 
     private void handOut(PooledConnection<T> e) {
@@ -352,8 +319,7 @@ final class EndpointPool<T> {
             throw new IllegalStateException("released twice, or never borrowed: " + e);
         }
         long now = clock.nanoTime();
-        boolean keep = !discard && !pool.isClosed() && idleCount.get() < config.maxIdlePerEndpoint()
-                && !expired(e, now) && factory.isUsable(e.get());
+        boolean keep = !discard && !pool.isClosed() && idle.keeps(e, now);
         e.acquiredAt = null;
         e.since = now;
         // Before the CAS that ends this borrow: whoever borrows it next sees the new value, so a
@@ -364,31 +330,13 @@ final class EndpointPool<T> {
         }
         inUse.decrementAndGet();
         if (!keep) {
-            destroy(e);
-        } else if (idle.offer(e)) {
-            idleCount.incrementAndGet();
+            slots.retire(e);
         } else {
-            e.state.set(PooledConnection.CLOSED); // more idle than slots: cannot happen, but never lose count
-            destroy(e);
+            idle.offer(e);
         }
         if (!waiters.isEmpty()) {
             dispatch();
         }
-    }
-
-    private void destroy(PooledConnection<T> e) {
-        all.remove(e);
-        destroyed.incrementAndGet();
-        try {
-            factory.close(e.get());
-        } finally {
-            freeSlot();
-        }
-    }
-
-    private void freeSlot() {
-        live.decrementAndGet();
-        pool.freeTotal(this);
     }
 
     // ---------------------------------------------------------------- waiters and new connections
@@ -430,7 +378,7 @@ final class EndpointPool<T> {
                     removeWaiter(w);
                     continue;
                 }
-                PooledConnection<T> e = pollUsable();
+                PooledConnection<T> e = idle.pollUsable();
                 if (e == null) {
                     break;
                 }
@@ -440,13 +388,8 @@ final class EndpointPool<T> {
                     Waiter<T> to = w;
                     after.add(() -> deliver(to, e));
                 } else {
-                    e.state.set(PooledConnection.IDLE); // it timed out meanwhile: back in the queue, still first
-                    if (idle.offer(e)) {
-                        idleCount.incrementAndGet();
-                    } else {
-                        e.state.set(PooledConnection.CLOSED);
-                        destroy(e);
-                    }
+                    e.state.set(PooledConnection.IDLE); // it timed out meanwhile: back in the queue
+                    idle.offer(e);
                 }
             }
             long now = clock.nanoTime();
@@ -459,7 +402,7 @@ final class EndpointPool<T> {
             } else if (!waiters.isEmpty()) {
                 // While recovering from a failure, one probe connection at a time: no reconnect storm.
                 int want = failing ? 1 - connecting.get() : waiting.get() - connecting.get();
-                while (want-- > 0 && reserve()) {
+                while (want-- > 0 && slots.reserve()) {
                     connecting.incrementAndGet();
                     after.add(this::open);
                 }
@@ -501,20 +444,6 @@ final class EndpointPool<T> {
         }
     }
 
-    /** Takes a slot here and in the pool's total, or returns false. */
-    private boolean reserve() {
-        for (int l; (l = live.get()) < config.maxPerEndpoint(); ) {
-            if (live.compareAndSet(l, l + 1)) {
-                if (pool.reserveTotal(this)) {
-                    return true;
-                }
-                live.decrementAndGet();
-                return false;
-            }
-        }
-        return false;
-    }
-
     /**
      * Opens one connection into a reserved slot; the result goes to the idle queue and then to
      * waiters. The future fails with the open's cause, for {@link #prewarm}.
@@ -549,8 +478,7 @@ final class EndpointPool<T> {
     private void opened(T c) {
         long now = clock.nanoTime();
         PooledConnection<T> e = new PooledConnection<>(this, c, now);
-        created.incrementAndGet();
-        all.add(e);
+        slots.opened(e);
         lock.lock();
         try {
             connecting.decrementAndGet();
@@ -561,15 +489,10 @@ final class EndpointPool<T> {
         }
         if (pool.isClosed() || !factory.isUsable(c)) {
             e.state.set(PooledConnection.CLOSED);
-            destroy(e);
+            slots.retire(e);
         } else {
             e.state.set(PooledConnection.IDLE);
-            if (idle.offer(e)) {
-                idleCount.incrementAndGet();
-            } else {
-                e.state.set(PooledConnection.CLOSED);
-                destroy(e);
-            }
+            idle.offer(e);
         }
         dispatch();
     }
@@ -580,7 +503,7 @@ final class EndpointPool<T> {
         lock.lock();
         try {
             connecting.decrementAndGet();
-            freeSlot();
+            slots.free();
             failing = true;
             lastFailure = cause;
             long delay = reconnect.nextDelayNanos();
@@ -613,8 +536,8 @@ final class EndpointPool<T> {
         lock.lock();
         try {
             inService = true;
-            int want = config.minIdle() - idleCount.get() - connecting.get();
-            while (want-- > 0 && !pool.isClosed() && reserve()) {
+            int want = config.minIdle() - idle.size() - connecting.get();
+            while (want-- > 0 && !pool.isClosed() && slots.reserve()) {
                 connecting.incrementAndGet();
                 opening.add(null);
             }
@@ -636,28 +559,23 @@ final class EndpointPool<T> {
         lock.lock();
         try {
             long idleLimit = config.idleTimeout().toNanos();
-            for (int n = idle.size(); n > 0; n--) {
+            for (int n = idle.queued(); n > 0; n--) {
                 PooledConnection<T> e = idle.poll();
                 if (e == null) {
                     break;
                 }
-                idleCount.decrementAndGet();
-                // idleCount no longer counts e: closing e still leaves minIdle idle if it is at least minIdle.
+                // The count no longer counts e: closing e still leaves minIdle idle if it is at least minIdle.
                 // (Borrowed connections do not count: they are not there to serve the next borrower.)
-                boolean idleTooLong = idleLimit > 0 && now - e.since >= idleLimit && idleCount.get() >= config.minIdle();
-                if (idleTooLong || expired(e, now) || !factory.isUsable(e.get())) {
-                    e.state.set(PooledConnection.CLOSED);
-                    destroy(e);
-                } else if (idle.offer(e)) {
-                    idleCount.incrementAndGet();
+                boolean idleTooLong = idleLimit > 0 && now - e.since >= idleLimit && idle.size() >= config.minIdle();
+                if (idleTooLong || idle.expired(e, now) || !factory.isUsable(e.get())) {
+                    idle.close(e);
                 } else {
-                    e.state.set(PooledConnection.CLOSED);
-                    destroy(e);
+                    idle.offer(e);
                 }
             }
             long leakNanos = config.leakThreshold().toNanos();
             if (leakNanos > 0) {
-                for (PooledConnection<T> e : all) {
+                for (PooledConnection<T> e : slots.openConnections()) {
                     if (e.isInUse() && !e.leakReported && now - e.since >= leakNanos) {
                         e.leakReported = true;
                         leaks.add(new PoolConfig.LeakReport(endpoint, e.get(), now - e.since, e.acquiredAt));
@@ -683,11 +601,7 @@ final class EndpointPool<T> {
             failWaiters(new NotSentException("acquire " + endpoint + ": the pool was closed", null), after);
             // Idle ones close now; the factory's close may let a connection finish work it still
             // carries (a pipelined frame connection drains its replies first).
-            for (PooledConnection<T> e; (e = idle.poll()) != null; ) {
-                idleCount.decrementAndGet();
-                e.state.set(PooledConnection.CLOSED);
-                destroy(e);
-            }
+            idle.closeAll();
         } finally {
             lock.unlock();
         }
@@ -696,33 +610,17 @@ final class EndpointPool<T> {
 
     /** Closes every idle connection now; returns how many. */
     int evictIdle() {
-        int n = 0;
         lock.lock();
         try {
-            for (PooledConnection<T> e; (e = idle.poll()) != null; ) {
-                idleCount.decrementAndGet();
-                e.state.set(PooledConnection.CLOSED);
-                destroy(e);
-                n++;
-            }
+            return idle.closeAll();
         } finally {
             lock.unlock();
         }
-        return n;
     }
 
     /** Closes one idle connection so that another endpoint can use its slot; false if none. */
     boolean evictOneIdle() {
-        PooledConnection<T> e = idle.poll();
-        if (e == null) {
-            return false;
-        }
-        idleCount.decrementAndGet();
-        if (e.state.compareAndSet(PooledConnection.IDLE, PooledConnection.CLOSED)) {
-            destroy(e);
-            return true;
-        }
-        return false;
+        return idle.closeOne();
     }
 
     boolean hasWaiters() {
@@ -730,7 +628,7 @@ final class EndpointPool<T> {
     }
 
     PoolStats stats() {
-        return new PoolStats(inUse.get(), idleCount.get(), waiting.get(), connecting.get(), created.get(), destroyed.get(),
+        return new PoolStats(inUse.get(), idle.size(), waiting.get(), connecting.get(), slots.created(), slots.destroyed(),
                 timeouts.get(), connectFailures.get());
     }
 }
