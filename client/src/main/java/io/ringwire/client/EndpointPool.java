@@ -3,19 +3,16 @@ package io.ringwire.client;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The connections of one endpoint. The idle connections are an {@link IdleQueue}; what counts
- * against the limits, and retiring a connection, is {@link Slots}.
+ * against the limits, and retiring a connection, is {@link Slots}; the borrowers waiting are a
+ * {@link WaiterQueue}; the check of a connection idle long enough to need one is a
+ * {@link HealthCheck}.
  *
  * <h2>Concurrency</h2>
  * The fast paths take no lock: a borrow when nobody waits is one poll of a JCTools MPMC queue and
@@ -42,18 +39,18 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class EndpointPool<T> {
     final Endpoint endpoint;
-    private final ConnectionPool<T> pool;
-    private final ConnectionFactory<T> factory;
+    final ConnectionPool<T> pool;
+    final ConnectionFactory<T> factory;
     private final PoolConfig config;
     private final NanoClock clock;
 
-    private final ConcurrentLinkedQueue<Waiter<T>> waiters = new ConcurrentLinkedQueue<>();
     private final ReentrantLock lock = new ReentrantLock();
 
     private final Slots<T> slots;
     private final IdleQueue<T> idle;
+    private final WaiterQueue<T> waiters;
+    private final HealthCheck<T> healthCheck;
     private final AtomicInteger inUse = new AtomicInteger();
-    private final AtomicInteger waiting = new AtomicInteger();
     private final AtomicInteger connecting = new AtomicInteger();
     /** Per thread: whether it is inside {@link #dispatch()}, and whether a nested call asked for another round. */
     private final ThreadLocal<boolean[]> dispatching = ThreadLocal.withInitial(() -> new boolean[2]);
@@ -76,37 +73,9 @@ final class EndpointPool<T> {
         this.clock = config.clock();
         this.slots = new Slots<>(this, pool, factory, config.maxPerEndpoint());
         this.idle = new IdleQueue<>(config, factory, slots);
+        this.waiters = new WaiterQueue<>(this);
+        this.healthCheck = new HealthCheck<>(this);
         this.reconnect = config.reconnectBackoff().start(clock, Backoff.THREAD_LOCAL_RANDOM);
-    }
-
-    /** A waiting borrower. Whoever wins {@link #claim} (delivery, timeout or cancellation) completes it. */
-    private static final class Waiter<T> {
-        final CompletableFuture<PooledConnection<T>> future = new CompletableFuture<>();
-        final AtomicBoolean claimed = new AtomicBoolean();
-        /** {@link System#nanoTime()} by which it must be served, health check included. */
-        final long deadline;
-        final long timeoutNanos;
-        volatile Future<?> timer;
-
-        Waiter(long deadline, long timeoutNanos) {
-            this.deadline = deadline;
-            this.timeoutNanos = timeoutNanos;
-        }
-
-        boolean claim() {
-            return !claimed.get() && claimed.compareAndSet(false, true);
-        }
-
-        boolean isDone() {
-            return claimed.get();
-        }
-
-        void cancelTimer() {
-            Future<?> t = timer;
-            if (t != null) {
-                t.cancel(false);
-            }
-        }
     }
 
     // ---------------------------------------------------------------- borrowing
@@ -136,17 +105,11 @@ final class EndpointPool<T> {
         long deadline = deadlineAfter(timeoutNanos);
         PooledConnection<T> fast = tryAcquire();
         if (fast != null) {
-            return checked(fast, deadline, timeoutNanos);
+            return healthCheck.before(fast, deadline, timeoutNanos);
         }
-        Waiter<T> w = new Waiter<>(deadline, timeoutNanos);
-        // The timer goes first: a delivery on another thread may follow the enqueue at once, and
-        // it must find the timer to cancel it.
-        if (timeoutNanos > 0) {
-            Future<?> timer = pool.schedule(() -> timeOut(w), timeoutNanos);
-            if (timer == null) {
-                return CompletableFuture.failedFuture(closedFailure());
-            }
-            w.timer = timer;
+        WaiterQueue.Waiter<T> w = waiters.start(deadline, timeoutNanos);
+        if (w == null) {
+            return CompletableFuture.failedFuture(closedFailure());
         }
         IOException refused = null;
         lock.lock();
@@ -158,7 +121,6 @@ final class EndpointPool<T> {
                 refused = backoffFailure(); // nothing open to wait for, and no new one may be tried yet
             } else {
                 waiters.add(w);
-                waiting.incrementAndGet();
             }
         } finally {
             lock.unlock();
@@ -167,14 +129,10 @@ final class EndpointPool<T> {
             w.cancelTimer();
             return CompletableFuture.failedFuture(refused);
         }
-        w.future.whenComplete((c, e) -> {
-            if (e instanceof CancellationException) {
-                abandon(w);
-            }
-        });
+        waiters.leaveOnCancel(w);
         dispatch();
-        if (timeoutNanos <= 0 && !w.isDone()) {
-            timeOut(w);
+        if (timeoutNanos <= 0) {
+            waiters.timeOutNow(w);
         }
         return w.future;
     }
@@ -193,14 +151,6 @@ final class EndpointPool<T> {
         return slots.taken() - connecting.get();
     }
 
-    /** The borrower cancelled its future: leave the queue now rather than at the timeout. */
-    private void abandon(Waiter<T> w) {
-        if (w.claim()) {
-            w.cancelTimer();
-            removeWaiter(w);
-        }
-    }
-
     private IOException backoffFailure() {
         long wait = Math.max(0, retryAt - clock.nanoTime()) / 1_000_000;
         return new NotSentException("acquire " + endpoint + ": connecting failed (" + oneLine(lastFailure)
@@ -212,20 +162,9 @@ final class EndpointPool<T> {
         return c == null ? "unknown" : (c.getMessage() == null ? c.toString() : c.getMessage());
     }
 
-    private void timeOut(Waiter<T> w) {
-        if (!w.claim()) {
-            return;
-        }
-        timeouts.incrementAndGet();
-        String state = describe(); // before it leaves the queue: a waiter that times out still counts as waiting
-        removeWaiter(w);
-        w.future.completeExceptionally(new PoolTimeoutException("acquire " + endpoint + " timed out after "
-                + TimeUnit.NANOSECONDS.toMillis(w.timeoutNanos) + " ms: " + state));
-    }
-
     /** The state, for error messages: what was busy and what was waiting. */
     String describe() {
-        return "active=" + inUse.get() + " idle=" + idle.size() + " waiting=" + waiting.get() + " connecting="
+        return "active=" + inUse.get() + " idle=" + idle.size() + " waiting=" + waiters.size() + " connecting="
                 + connecting.get() + " (maxPerEndpoint=" + config.maxPerEndpoint() + ", pool total=" + pool.total()
                 + "/" + config.maxTotal() + ")";
     }
@@ -244,72 +183,6 @@ final class EndpointPool<T> {
             }
         }
         inUse.incrementAndGet();
-    }
-
-    /**
-     * Completes at once, or after the health check when the connection was idle long enough to
-     * need one. The check gets what is left until {@code deadline}: one that does not answer by
-     * then counts as failed (the connection is discarded) and the acquire times out. After a
-     * failed check the acquire goes on, for the time that is left.
-     */
-    private CompletableFuture<PooledConnection<T>> checked(PooledConnection<T> e, long deadline, long timeoutNanos) {
-        if (!e.checkNeeded) {
-            return CompletableFuture.completedFuture(e);
-        }
-        CompletableFuture<Boolean> check;
-        try {
-            check = factory.healthCheck(e.get());
-        } catch (RuntimeException ex) {
-            check = CompletableFuture.failedFuture(ex);
-        }
-        CompletableFuture<PooledConnection<T>> result = new CompletableFuture<>();
-        AtomicBoolean decided = new AtomicBoolean();
-        Future<?> timer = null;
-        if (!check.isDone()) {
-            long left = deadline - System.nanoTime();
-            Runnable expire = () -> {
-                if (decided.compareAndSet(false, true)) {
-                    timeouts.incrementAndGet();
-                    e.discard(); // no answer: the connection cannot be trusted
-                    result.completeExceptionally(new PoolTimeoutException("acquire " + endpoint + " timed out after "
-                            + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms: the health check of an idle connection"
-                            + " did not answer; " + describe()));
-                }
-            };
-            if (left <= 0 || (timer = pool.schedule(expire, left)) == null) {
-                expire.run();
-                return result;
-            }
-        }
-        Future<?> checkTimer = timer;
-        check.whenComplete((ok, err) -> {
-            if (!decided.compareAndSet(false, true)) {
-                return; // timed out first: already discarded
-            }
-            if (checkTimer != null) {
-                checkTimer.cancel(false);
-            }
-            if (err == null && Boolean.TRUE.equals(ok)) {
-                handTo(result, e);
-                return;
-            }
-            e.discard();
-            acquire(Math.max(0, deadline - System.nanoTime())).whenComplete((c, x) -> {
-                if (x != null) {
-                    result.completeExceptionally(RetryPolicy.unwrap(x));
-                } else {
-                    handTo(result, c);
-                }
-            });
-        });
-        return result;
-    }
-
-    /** Completes {@code f} with {@code e}, or gives {@code e} back if its borrower cancelled meanwhile. */
-    private static <T> void handTo(CompletableFuture<PooledConnection<T>> f, PooledConnection<T> e) {
-        if (!f.complete(e)) {
-            e.release();
-        }
     }
 
     // ---------------------------------------------------------------- returning
@@ -372,10 +245,10 @@ final class EndpointPool<T> {
         List<Runnable> after = new ArrayList<>(2);
         lock.lock();
         try {
-            Waiter<T> w;
+            WaiterQueue.Waiter<T> w;
             while ((w = waiters.peek()) != null) {
                 if (w.isDone()) {
-                    removeWaiter(w);
+                    waiters.remove(w);
                     continue;
                 }
                 PooledConnection<T> e = idle.pollUsable();
@@ -383,9 +256,9 @@ final class EndpointPool<T> {
                     break;
                 }
                 if (w.claim()) {
-                    removeWaiter(w);
+                    waiters.remove(w);
                     handOut(e);
-                    Waiter<T> to = w;
+                    WaiterQueue.Waiter<T> to = w;
                     after.add(() -> deliver(to, e));
                 } else {
                     e.state.set(PooledConnection.IDLE); // it timed out meanwhile: back in the queue
@@ -397,11 +270,11 @@ final class EndpointPool<T> {
                 // No new connection may be tried yet. Waiters that open connections can serve
                 // (they come back when released) keep their place; with none open, fail fast.
                 if (openConnections() == 0) {
-                    failWaiters(backoffFailure(), after);
+                    waiters.failAll(backoffFailure(), after);
                 }
             } else if (!waiters.isEmpty()) {
                 // While recovering from a failure, one probe connection at a time: no reconnect storm.
-                int want = failing ? 1 - connecting.get() : waiting.get() - connecting.get();
+                int want = failing ? 1 - connecting.get() : waiters.size() - connecting.get();
                 while (want-- > 0 && slots.reserve()) {
                     connecting.incrementAndGet();
                     after.add(this::open);
@@ -413,35 +286,9 @@ final class EndpointPool<T> {
         after.forEach(Runnable::run);
     }
 
-    private void removeWaiter(Waiter<T> w) {
-        if (waiters.remove(w)) {
-            waiting.decrementAndGet();
-        }
-    }
-
-    private void deliver(Waiter<T> w, PooledConnection<T> e) {
+    private void deliver(WaiterQueue.Waiter<T> w, PooledConnection<T> e) {
         w.cancelTimer();
-        checked(e, w.deadline, w.timeoutNanos).whenComplete((c, err) -> {
-            if (err != null) {
-                w.future.completeExceptionally(RetryPolicy.unwrap(err));
-            } else {
-                handTo(w.future, c);
-            }
-        });
-    }
-
-    /** Claims every waiter and adds its failure to {@code after}. Under lock. */
-    private void failWaiters(IOException cause, List<Runnable> after) {
-        for (Waiter<T> w; (w = waiters.poll()) != null; ) {
-            waiting.decrementAndGet();
-            if (w.claim()) {
-                Waiter<T> to = w;
-                after.add(() -> {
-                    to.cancelTimer();
-                    to.future.completeExceptionally(cause);
-                });
-            }
-        }
+        HealthCheck.forward(healthCheck.before(e, w.deadline, w.timeoutNanos), w.future);
     }
 
     /**
@@ -517,7 +364,7 @@ final class EndpointPool<T> {
             // connections are open, though: those waiters needed no new one, and one will come
             // back to them when released.
             if (openConnections() == 0) {
-                failWaiters(new NotSentException("acquire " + endpoint + ": connecting failed: " + oneLine(cause), cause), after);
+                waiters.failAll(new NotSentException("acquire " + endpoint + ": connecting failed: " + oneLine(cause), cause), after);
             }
         } finally {
             lock.unlock();
@@ -598,7 +445,7 @@ final class EndpointPool<T> {
         List<Runnable> after = new ArrayList<>();
         lock.lock();
         try {
-            failWaiters(new NotSentException("acquire " + endpoint + ": the pool was closed", null), after);
+            waiters.failAll(new NotSentException("acquire " + endpoint + ": the pool was closed", null), after);
             // Idle ones close now; the factory's close may let a connection finish work it still
             // carries (a pipelined frame connection drains its replies first).
             idle.closeAll();
@@ -623,12 +470,16 @@ final class EndpointPool<T> {
         return idle.closeOne();
     }
 
+    void countTimeout() {
+        timeouts.incrementAndGet();
+    }
+
     boolean hasWaiters() {
         return !waiters.isEmpty();
     }
 
     PoolStats stats() {
-        return new PoolStats(inUse.get(), idle.size(), waiting.get(), connecting.get(), slots.created(), slots.destroyed(),
+        return new PoolStats(inUse.get(), idle.size(), waiters.size(), connecting.get(), slots.created(), slots.destroyed(),
                 timeouts.get(), connectFailures.get());
     }
 }
