@@ -9,15 +9,22 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The connections of one endpoint. The idle connections are an {@link IdleQueue}; what counts
- * against the limits, and retiring a connection, is {@link Slots}; the borrowers waiting are a
- * {@link WaiterQueue}; the check of a connection idle long enough to need one is a
- * {@link HealthCheck}.
+ * The connections of one endpoint: borrowing and returning, and the dispatch that hands
+ * connections to waiters. The parts it coordinates are package-private classes of their own:
+ * <ul>
+ *   <li>{@link IdleQueue}: the idle connections, lock-free;</li>
+ *   <li>{@link WaiterQueue}: the borrowers waiting, in FIFO order, with deadlines and cancellation;</li>
+ *   <li>{@link Slots}: what counts against the limits, and retiring a connection;</li>
+ *   <li>{@link Opener}: opening connections, and the reconnect backoff after a failure;</li>
+ *   <li>{@link HealthCheck}: the check of a connection idle long enough to need one;</li>
+ *   <li>{@link Housekeeping}: minIdle, idle timeout, lifetime and leak reports.</li>
+ * </ul>
  *
  * <h2>Concurrency</h2>
  * The fast paths take no lock: a borrow when nobody waits is one poll of a JCTools MPMC queue and
  * one CAS; a release is one CAS and one offer. Everything slower (waiters, opening connections,
- * the backoff after a failure, housekeeping) runs under {@link #lock}, one per endpoint.
+ * the backoff after a failure, housekeeping) runs under {@link #lock}, one per endpoint, which
+ * the parts above share.
  * <ul>
  *   <li>Never handed out twice: an entry moves IDLE to IN_USE only by CAS, and only the thread
  *       that polled it from the idle queue tries.</li>
@@ -41,29 +48,22 @@ final class EndpointPool<T> {
     final Endpoint endpoint;
     final ConnectionPool<T> pool;
     final ConnectionFactory<T> factory;
-    private final PoolConfig config;
-    private final NanoClock clock;
+    final PoolConfig config;
+    final NanoClock clock;
+    /** Guards the slow paths of this endpoint and of its parts; see the class comment. */
+    final ReentrantLock lock = new ReentrantLock();
 
-    private final ReentrantLock lock = new ReentrantLock();
-
-    private final Slots<T> slots;
-    private final IdleQueue<T> idle;
-    private final WaiterQueue<T> waiters;
+    final Slots<T> slots;
+    final IdleQueue<T> idle;
+    final WaiterQueue<T> waiters;
+    final Opener<T> opener;
     private final HealthCheck<T> healthCheck;
+    private final Housekeeping<T> housekeeping;
+
     private final AtomicInteger inUse = new AtomicInteger();
-    private final AtomicInteger connecting = new AtomicInteger();
+    private final AtomicLong timeouts = new AtomicLong();
     /** Per thread: whether it is inside {@link #dispatch()}, and whether a nested call asked for another round. */
     private final ThreadLocal<boolean[]> dispatching = ThreadLocal.withInitial(() -> new boolean[2]);
-    private final AtomicLong timeouts = new AtomicLong();
-    private final AtomicLong connectFailures = new AtomicLong();
-
-    // Reconnect state after a failed open; guarded by lock.
-    private final Backoff.Schedule reconnect;
-    private boolean failing;
-    private long retryAt;
-    private Throwable lastFailure;
-    /** Set once the endpoint has been used; minIdle is kept only for endpoints in use. Guarded by lock. */
-    private boolean inService;
 
     EndpointPool(ConnectionPool<T> pool, Endpoint endpoint, ConnectionFactory<T> factory, PoolConfig config) {
         this.pool = pool;
@@ -71,11 +71,13 @@ final class EndpointPool<T> {
         this.factory = factory;
         this.config = config;
         this.clock = config.clock();
+        // In this order: each part may read those made before it.
         this.slots = new Slots<>(this, pool, factory, config.maxPerEndpoint());
         this.idle = new IdleQueue<>(config, factory, slots);
         this.waiters = new WaiterQueue<>(this);
+        this.opener = new Opener<>(this);
         this.healthCheck = new HealthCheck<>(this);
-        this.reconnect = config.reconnectBackoff().start(clock, Backoff.THREAD_LOCAL_RANDOM);
+        this.housekeeping = new Housekeeping<>(this);
     }
 
     // ---------------------------------------------------------------- borrowing
@@ -114,11 +116,11 @@ final class EndpointPool<T> {
         IOException refused = null;
         lock.lock();
         try {
-            inService = true;
+            housekeeping.inService();
             if (pool.isClosed()) {
                 refused = closedFailure();
-            } else if (failing && clock.nanoTime() - retryAt < 0 && openConnections() == 0) {
-                refused = backoffFailure(); // nothing open to wait for, and no new one may be tried yet
+            } else if (opener.inBackoff() && opener.openConnections() == 0) {
+                refused = opener.backoffFailure(); // nothing open to wait for, and no new one may be tried yet
             } else {
                 waiters.add(w);
             }
@@ -144,29 +146,6 @@ final class EndpointPool<T> {
 
     private NotSentException closedFailure() {
         return new NotSentException("acquire " + endpoint + ": the pool is closed", null);
-    }
-
-    /** Open connections, borrowed or idle: the slots taken less those still connecting. */
-    private int openConnections() {
-        return slots.taken() - connecting.get();
-    }
-
-    private IOException backoffFailure() {
-        long wait = Math.max(0, retryAt - clock.nanoTime()) / 1_000_000;
-        return new NotSentException("acquire " + endpoint + ": connecting failed (" + oneLine(lastFailure)
-                + "); next attempt in " + wait + " ms", lastFailure);
-    }
-
-    private static String oneLine(Throwable t) {
-        Throwable c = RetryPolicy.unwrap(t);
-        return c == null ? "unknown" : (c.getMessage() == null ? c.toString() : c.getMessage());
-    }
-
-    /** The state, for error messages: what was busy and what was waiting. */
-    String describe() {
-        return "active=" + inUse.get() + " idle=" + idle.size() + " waiting=" + waiters.size() + " connecting="
-                + connecting.get() + " (maxPerEndpoint=" + config.maxPerEndpoint() + ", pool total=" + pool.total()
-                + "/" + config.maxTotal() + ")";
     }
 
     private void handOut(PooledConnection<T> e) {
@@ -212,7 +191,7 @@ final class EndpointPool<T> {
         }
     }
 
-    // ---------------------------------------------------------------- waiters and new connections
+    // ---------------------------------------------------------------- waiters
 
     /**
      * Hands idle connections to waiters in order, and opens connections for those still waiting.
@@ -265,20 +244,14 @@ final class EndpointPool<T> {
                     idle.offer(e);
                 }
             }
-            long now = clock.nanoTime();
-            if (failing && now - retryAt < 0) {
+            if (opener.inBackoff(clock.nanoTime())) {
                 // No new connection may be tried yet. Waiters that open connections can serve
                 // (they come back when released) keep their place; with none open, fail fast.
-                if (openConnections() == 0) {
-                    waiters.failAll(backoffFailure(), after);
+                if (opener.openConnections() == 0) {
+                    waiters.failAll(opener.backoffFailure(), after);
                 }
             } else if (!waiters.isEmpty()) {
-                // While recovering from a failure, one probe connection at a time: no reconnect storm.
-                int want = failing ? 1 - connecting.get() : waiters.size() - connecting.get();
-                while (want-- > 0 && slots.reserve()) {
-                    connecting.incrementAndGet();
-                    after.add(this::open);
-                }
+                opener.openFor(waiters.size(), after);
             }
         } finally {
             lock.unlock();
@@ -291,153 +264,20 @@ final class EndpointPool<T> {
         HealthCheck.forward(healthCheck.before(e, w.deadline, w.timeoutNanos), w.future);
     }
 
-    /**
-     * Opens one connection into a reserved slot; the result goes to the idle queue and then to
-     * waiters. The future fails with the open's cause, for {@link #prewarm}.
-     */
-    private CompletableFuture<Void> open() {
-        CompletableFuture<T> f;
-        try {
-            f = factory.open(endpoint);
-        } catch (RuntimeException e) {
-            f = CompletableFuture.failedFuture(e);
-        }
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        f.whenComplete((c, err) -> {
-            Throwable cause = err == null ? null : RetryPolicy.unwrap(err);
-            try {
-                if (cause == null) {
-                    opened(c);
-                } else {
-                    openFailed(cause);
-                }
-            } finally {
-                if (cause == null) {
-                    done.complete(null);
-                } else {
-                    done.completeExceptionally(cause);
-                }
-            }
-        });
-        return done;
+    boolean hasWaiters() {
+        return !waiters.isEmpty();
     }
 
-    private void opened(T c) {
-        long now = clock.nanoTime();
-        PooledConnection<T> e = new PooledConnection<>(this, c, now);
-        slots.opened(e);
-        lock.lock();
-        try {
-            connecting.decrementAndGet();
-            failing = false;
-            reconnect.reset();
-        } finally {
-            lock.unlock();
-        }
-        if (pool.isClosed() || !factory.isUsable(c)) {
-            e.state.set(PooledConnection.CLOSED);
-            slots.retire(e);
-        } else {
-            e.state.set(PooledConnection.IDLE);
-            idle.offer(e);
-        }
-        dispatch();
-    }
+    // ---------------------------------------------------------------- upkeep and closing
 
-    private void openFailed(Throwable cause) {
-        connectFailures.incrementAndGet();
-        List<Runnable> after = new ArrayList<>();
-        lock.lock();
-        try {
-            connecting.decrementAndGet();
-            slots.free();
-            failing = true;
-            lastFailure = cause;
-            long delay = reconnect.nextDelayNanos();
-            if (delay < 0) {
-                reconnect.reset();
-                delay = reconnect.nextDelayNanos();
-            }
-            retryAt = clock.nanoTime() + Math.max(0, delay);
-            // Fail fast: those waiting get the cause now rather than their timeout later; the
-            // request layer's retry policy decides what to do (nothing was sent). Not while
-            // connections are open, though: those waiters needed no new one, and one will come
-            // back to them when released.
-            if (openConnections() == 0) {
-                waiters.failAll(new NotSentException("acquire " + endpoint + ": connecting failed: " + oneLine(cause), cause), after);
-            }
-        } finally {
-            lock.unlock();
-        }
-        after.forEach(Runnable::run);
-    }
-
-    // ---------------------------------------------------------------- housekeeping
-
-    /**
-     * Opens connections until minIdle are open or opening; the future completes when they have,
-     * and fails with the cause if one of them could not be opened.
-     */
+    /** See {@link Housekeeping#prewarm}. */
     CompletableFuture<Void> prewarm() {
-        List<CompletableFuture<Void>> opening = new ArrayList<>();
-        lock.lock();
-        try {
-            inService = true;
-            int want = config.minIdle() - idle.size() - connecting.get();
-            while (want-- > 0 && !pool.isClosed() && slots.reserve()) {
-                connecting.incrementAndGet();
-                opening.add(null);
-            }
-        } finally {
-            lock.unlock();
-        }
-        opening.replaceAll(x -> open());
-        return CompletableFuture.allOf(opening.toArray(CompletableFuture[]::new));
+        return housekeeping.prewarm();
     }
 
-    /**
-     * Closes idle connections past the idle timeout (above minIdle), past their lifetime, or no
-     * longer usable; reports leaks; tops up minIdle. Runs on the pool's housekeeping thread.
-     */
+    /** One housekeeping round; on the pool's housekeeping thread. */
     void housekeep() {
-        long now = clock.nanoTime();
-        List<PoolConfig.LeakReport> leaks = new ArrayList<>(0);
-        boolean topUp;
-        lock.lock();
-        try {
-            long idleLimit = config.idleTimeout().toNanos();
-            for (int n = idle.queued(); n > 0; n--) {
-                PooledConnection<T> e = idle.poll();
-                if (e == null) {
-                    break;
-                }
-                // The count no longer counts e: closing e still leaves minIdle idle if it is at least minIdle.
-                // (Borrowed connections do not count: they are not there to serve the next borrower.)
-                boolean idleTooLong = idleLimit > 0 && now - e.since >= idleLimit && idle.size() >= config.minIdle();
-                if (idleTooLong || idle.expired(e, now) || !factory.isUsable(e.get())) {
-                    idle.close(e);
-                } else {
-                    idle.offer(e);
-                }
-            }
-            long leakNanos = config.leakThreshold().toNanos();
-            if (leakNanos > 0) {
-                for (PooledConnection<T> e : slots.openConnections()) {
-                    if (e.isInUse() && !e.leakReported && now - e.since >= leakNanos) {
-                        e.leakReported = true;
-                        leaks.add(new PoolConfig.LeakReport(endpoint, e.get(), now - e.since, e.acquiredAt));
-                    }
-                }
-            }
-            topUp = inService && !pool.isClosed() && !(failing && now - retryAt < 0);
-        } finally {
-            lock.unlock();
-        }
-        leaks.forEach(config.leakListener());
-        if (topUp && config.minIdle() > 0) {
-            prewarm();
-        }
-        dispatch();
+        housekeeping.run();
     }
 
     /** Fails the waiters and closes the idle connections; those in use close on release. */
@@ -465,21 +305,26 @@ final class EndpointPool<T> {
         }
     }
 
-    /** Closes one idle connection so that another endpoint can use its slot; false if none. */
+    /** Closes one idle connection so that another endpoint can use its slot; false if none. Lock-free. */
     boolean evictOneIdle() {
         return idle.closeOne();
     }
+
+    // ---------------------------------------------------------------- state
 
     void countTimeout() {
         timeouts.incrementAndGet();
     }
 
-    boolean hasWaiters() {
-        return !waiters.isEmpty();
+    /** The state, for error messages: what was busy and what was waiting. */
+    String describe() {
+        return "active=" + inUse.get() + " idle=" + idle.size() + " waiting=" + waiters.size() + " connecting="
+                + opener.connecting() + " (maxPerEndpoint=" + config.maxPerEndpoint() + ", pool total=" + pool.total()
+                + "/" + config.maxTotal() + ")";
     }
 
     PoolStats stats() {
-        return new PoolStats(inUse.get(), idle.size(), waiters.size(), connecting.get(), slots.created(), slots.destroyed(),
-                timeouts.get(), connectFailures.get());
+        return new PoolStats(inUse.get(), idle.size(), waiters.size(), opener.connecting(), slots.created(), slots.destroyed(),
+                timeouts.get(), opener.failures());
     }
 }
