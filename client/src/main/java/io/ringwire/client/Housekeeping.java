@@ -31,14 +31,23 @@ final class Housekeeping<T> {
 
     /**
      * Opens connections until minIdle are open or opening; the future completes when they have,
-     * and fails with the cause if one of them could not be opened.
+     * and fails with the cause if one of them could not be opened. The caller asked for them, so
+     * a reconnect backoff does not hold them back; the housekeeping top-up is held to it.
      */
     CompletableFuture<Void> prewarm() {
+        return openToMinIdle(false);
+    }
+
+    /** As {@link #prewarm}; {@code probing}: after a failed open, only one probe at a time. */
+    private CompletableFuture<Void> openToMinIdle(boolean probing) {
         List<CompletableFuture<Void>> opening = new ArrayList<>();
         owner.lock.lock();
         try {
             inService = true;
             int want = config.minIdle() - owner.idle.size() - owner.opener.connecting();
+            if (probing) {
+                want = owner.opener.allowed(want);
+            }
             while (want-- > 0 && !owner.pool.isClosed() && owner.opener.reserve()) {
                 opening.add(null);
             }
@@ -76,7 +85,8 @@ final class Housekeeping<T> {
         }
         leaks.forEach(config.leakListener());
         if (topUp && config.minIdle() > 0) {
-            prewarm();
+            // Past the backoff, but maybe not past the failure: like a waiter's open, a probe.
+            openToMinIdle(true);
         }
         owner.dispatch();
     }

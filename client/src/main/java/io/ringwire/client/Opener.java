@@ -73,10 +73,20 @@ final class Opener<T> {
      * at a time. Under the lock, past the backoff.
      */
     void openFor(int waiting, List<Runnable> after) {
-        int want = failing ? 1 - connecting.get() : waiting - connecting.get();
+        int want = failing ? probeRoom() : waiting - connecting.get();
         while (want-- > 0 && reserve()) {
             after.add(this::open);
         }
+    }
+
+    /** Of {@code want} opens, those that may start now: all, or while recovering from a failure, one probe at a time. Under the lock. */
+    int allowed(int want) {
+        return failing ? Math.min(want, probeRoom()) : want;
+    }
+
+    /** While recovering: room for a probe if none is under way. */
+    private int probeRoom() {
+        return 1 - connecting.get();
     }
 
     /** Takes a slot for a connection about to be opened, or returns false; {@link #open} then fills it. */

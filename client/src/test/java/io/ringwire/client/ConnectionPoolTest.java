@@ -323,6 +323,31 @@ class ConnectionPoolTest {
         assertEquals(8, pool.stats().idle());
     }
 
+    /**
+     * The minIdle top-up is held to the same rule as a waiter's open: after a failure, one probe
+     * at a time. It used to open all of minIdle at once every round past the backoff, a small
+     * reconnect storm per client against a server that is still down.
+     */
+    @Test
+    void afterAFailureTheMinIdleTopUpProbesOneAtATime() throws Exception {
+        pool(PoolConfig.builder().minIdle(3)
+                .reconnectBackoff(Backoff.of(Duration.ofMillis(10), Duration.ofMillis(10), 100, Duration.ZERO)));
+        factory.refuse = true;
+        failure(pool.prewarm(A)); // in service now, and in the backoff until the clock moves
+        ConcurrentLinkedQueue<CompletableFuture<Void>> gates = new ConcurrentLinkedQueue<>();
+        factory.held = gates;
+        factory.refuse = false;
+        clock.advance(Duration.ofSeconds(1));
+        Poll.until("the top-up's probe", () -> !gates.isEmpty());
+        awaitFullHousekeepingRound();
+        assertEquals(1, gates.size(), "one probe, not minIdle connects at once");
+        assertEquals(1, pool.stats(A).connecting());
+        gates.poll().complete(null);
+        Poll.until("the rest of minIdle, once the probe got through", () -> gates.size() == 2);
+        gates.forEach(g -> g.complete(null));
+        Poll.until("minIdle idle", () -> pool.stats(A).idle() == 3);
+    }
+
     @Test
     void closeFailsWaitersClosesIdleAndClosesTheRestOnRelease() throws Exception {
         pool(PoolConfig.builder().maxPerEndpoint(2).acquireTimeout(Duration.ofSeconds(30)));
