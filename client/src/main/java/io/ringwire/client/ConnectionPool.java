@@ -64,6 +64,10 @@ public final class ConnectionPool<T> implements AutoCloseable {
             return t;
         });
         housekeeper.setRemoveOnCancelPolicy(true);
+        // On close the periodic round stops, but the acquire deadlines already scheduled still
+        // fire (see close()). These are the defaults; set here because close relies on them.
+        housekeeper.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
+        housekeeper.setExecuteExistingDelayedTasksAfterShutdownPolicy(true);
         long period = config.housekeepingPeriod().toNanos();
         housekeeper.scheduleWithFixedDelay(this::housekeep, period, period, TimeUnit.NANOSECONDS);
     }
@@ -232,6 +236,10 @@ public final class ConnectionPool<T> implements AutoCloseable {
     public void close() {
         closed = true;
         endpoints.values().forEach(EndpointPool::shutdown);
-        housekeeper.shutdownNow();
+        // Not shutdownNow: that would drop the deadline of an acquire whose health check is under
+        // way, and a check that never answers would then leave its future pending for good. The
+        // waiters' timers were cancelled as they were failed, so what still runs is bounded by
+        // those deadlines, and the thread ends after the last one.
+        housekeeper.shutdown();
     }
 }

@@ -3,31 +3,33 @@ package io.ringwire.client;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
-import org.jctools.queues.MpmcArrayQueue;
 
 /**
- * The connections of one endpoint.
+ * The connections of one endpoint: borrowing and returning, and the dispatch that hands
+ * connections to waiters. The parts it coordinates are package-private classes of their own:
+ * <ul>
+ *   <li>{@link IdleQueue}: the idle connections, lock-free;</li>
+ *   <li>{@link WaiterQueue}: the borrowers waiting, in FIFO order, with deadlines and cancellation;</li>
+ *   <li>{@link Slots}: what counts against the limits, and retiring a connection;</li>
+ *   <li>{@link Opener}: opening connections, and the reconnect backoff after a failure;</li>
+ *   <li>{@link HealthCheck}: the check of a connection idle long enough to need one;</li>
+ *   <li>{@link Housekeeping}: minIdle, idle timeout, lifetime and leak reports.</li>
+ * </ul>
  *
  * <h2>Concurrency</h2>
  * The fast paths take no lock: a borrow when nobody waits is one poll of a JCTools MPMC queue and
  * one CAS; a release is one CAS and one offer. Everything slower (waiters, opening connections,
- * the backoff after a failure, housekeeping) runs under {@link #lock}, one per endpoint.
+ * the backoff after a failure, housekeeping) runs under {@link #lock}, one per endpoint, which
+ * the parts above share.
  * <ul>
  *   <li>Never handed out twice: an entry moves IDLE to IN_USE only by CAS, and only the thread
  *       that polled it from the idle queue tries.</li>
- *   <li>Never over the limits: a slot ({@link #live} here, the pool's total there) is reserved
- *       by CAS before a connection is opened, and freed when it is destroyed or fails to open.</li>
+ *   <li>Never over the limits: a slot (this endpoint's, and one of the pool's total) is reserved
+ *       by CAS before a connection is opened, and freed when it is retired or fails to open.</li>
  *   <li>Fair: a borrower takes an idle connection only when no one waits; otherwise releases and
  *       new connections go to the waiters in FIFO order. A release offers, then looks for
  *       waiters; a waiter enqueues, then polls: whichever comes second sees the other.</li>
@@ -44,37 +46,24 @@ import org.jctools.queues.MpmcArrayQueue;
  */
 final class EndpointPool<T> {
     final Endpoint endpoint;
-    private final ConnectionPool<T> pool;
-    private final ConnectionFactory<T> factory;
-    private final PoolConfig config;
-    private final NanoClock clock;
+    final ConnectionPool<T> pool;
+    final ConnectionFactory<T> factory;
+    final PoolConfig config;
+    final NanoClock clock;
+    /** Guards the slow paths of this endpoint and of its parts; see the class comment. */
+    final ReentrantLock lock = new ReentrantLock();
 
-    private final MpmcArrayQueue<PooledConnection<T>> idle;
-    private final ConcurrentLinkedQueue<Waiter<T>> waiters = new ConcurrentLinkedQueue<>();
-    /** Every open connection, for housekeeping and leak scans; changes only on open and close. */
-    private final Set<PooledConnection<T>> all = ConcurrentHashMap.newKeySet();
-    private final ReentrantLock lock = new ReentrantLock();
+    final Slots<T> slots;
+    final IdleQueue<T> idle;
+    final WaiterQueue<T> waiters;
+    final Opener<T> opener;
+    private final HealthCheck<T> healthCheck;
+    private final Housekeeping<T> housekeeping;
 
-    /** Slots taken: open connections plus those being opened. */
-    final AtomicInteger live = new AtomicInteger();
-    private final AtomicInteger idleCount = new AtomicInteger();
     private final AtomicInteger inUse = new AtomicInteger();
-    private final AtomicInteger waiting = new AtomicInteger();
-    private final AtomicInteger connecting = new AtomicInteger();
+    private final AtomicLong timeouts = new AtomicLong();
     /** Per thread: whether it is inside {@link #dispatch()}, and whether a nested call asked for another round. */
     private final ThreadLocal<boolean[]> dispatching = ThreadLocal.withInitial(() -> new boolean[2]);
-    private final AtomicLong created = new AtomicLong();
-    private final AtomicLong destroyed = new AtomicLong();
-    private final AtomicLong timeouts = new AtomicLong();
-    private final AtomicLong connectFailures = new AtomicLong();
-
-    // Reconnect state after a failed open; guarded by lock.
-    private final Backoff.Schedule reconnect;
-    private boolean failing;
-    private long retryAt;
-    private Throwable lastFailure;
-    /** Set once the endpoint has been used; minIdle is kept only for endpoints in use. Guarded by lock. */
-    private boolean inService;
 
     EndpointPool(ConnectionPool<T> pool, Endpoint endpoint, ConnectionFactory<T> factory, PoolConfig config) {
         this.pool = pool;
@@ -82,38 +71,13 @@ final class EndpointPool<T> {
         this.factory = factory;
         this.config = config;
         this.clock = config.clock();
-        this.idle = new MpmcArrayQueue<>(Math.max(2, config.maxPerEndpoint()));
-        this.reconnect = config.reconnectBackoff().start(clock, Backoff.THREAD_LOCAL_RANDOM);
-    }
-
-    /** A waiting borrower. Whoever wins {@link #claim} (delivery, timeout or cancellation) completes it. */
-    private static final class Waiter<T> {
-        final CompletableFuture<PooledConnection<T>> future = new CompletableFuture<>();
-        final AtomicBoolean claimed = new AtomicBoolean();
-        /** {@link System#nanoTime()} by which it must be served, health check included. */
-        final long deadline;
-        final long timeoutNanos;
-        volatile Future<?> timer;
-
-        Waiter(long deadline, long timeoutNanos) {
-            this.deadline = deadline;
-            this.timeoutNanos = timeoutNanos;
-        }
-
-        boolean claim() {
-            return !claimed.get() && claimed.compareAndSet(false, true);
-        }
-
-        boolean isDone() {
-            return claimed.get();
-        }
-
-        void cancelTimer() {
-            Future<?> t = timer;
-            if (t != null) {
-                t.cancel(false);
-            }
-        }
+        // In this order: each part may read those made before it.
+        this.slots = new Slots<>(this, pool, factory, config.maxPerEndpoint());
+        this.idle = new IdleQueue<>(config, factory, slots);
+        this.waiters = new WaiterQueue<>(this);
+        this.opener = new Opener<>(this);
+        this.healthCheck = new HealthCheck<>(this);
+        this.housekeeping = new Housekeeping<>(this);
     }
 
     // ---------------------------------------------------------------- borrowing
@@ -123,7 +87,7 @@ final class EndpointPool<T> {
         if (!waiters.isEmpty()) {
             return null; // no barging past those already waiting
         }
-        PooledConnection<T> e = pollUsable();
+        PooledConnection<T> e = idle.pollUsable();
         if (e != null) {
             handOut(e);
         }
@@ -143,29 +107,22 @@ final class EndpointPool<T> {
         long deadline = deadlineAfter(timeoutNanos);
         PooledConnection<T> fast = tryAcquire();
         if (fast != null) {
-            return checked(fast, deadline, timeoutNanos);
+            return healthCheck.before(fast, deadline, timeoutNanos);
         }
-        Waiter<T> w = new Waiter<>(deadline, timeoutNanos);
-        // The timer goes first: a delivery on another thread may follow the enqueue at once, and
-        // it must find the timer to cancel it.
-        if (timeoutNanos > 0) {
-            Future<?> timer = pool.schedule(() -> timeOut(w), timeoutNanos);
-            if (timer == null) {
-                return CompletableFuture.failedFuture(closedFailure());
-            }
-            w.timer = timer;
+        WaiterQueue.Waiter<T> w = waiters.start(deadline, timeoutNanos);
+        if (w == null) {
+            return CompletableFuture.failedFuture(closedFailure());
         }
         IOException refused = null;
         lock.lock();
         try {
-            inService = true;
+            housekeeping.inService();
             if (pool.isClosed()) {
                 refused = closedFailure();
-            } else if (failing && clock.nanoTime() - retryAt < 0 && openConnections() == 0) {
-                refused = backoffFailure(); // nothing open to wait for, and no new one may be tried yet
+            } else if (opener.inBackoff() && opener.openConnections() == 0) {
+                refused = opener.backoffFailure(); // nothing open to wait for, and no new one may be tried yet
             } else {
                 waiters.add(w);
-                waiting.incrementAndGet();
             }
         } finally {
             lock.unlock();
@@ -174,14 +131,10 @@ final class EndpointPool<T> {
             w.cancelTimer();
             return CompletableFuture.failedFuture(refused);
         }
-        w.future.whenComplete((c, e) -> {
-            if (e instanceof CancellationException) {
-                abandon(w);
-            }
-        });
+        waiters.leaveOnCancel(w);
         dispatch();
-        if (timeoutNanos <= 0 && !w.isDone()) {
-            timeOut(w);
+        if (timeoutNanos <= 0) {
+            waiters.timeOutNow(w);
         }
         return w.future;
     }
@@ -193,74 +146,6 @@ final class EndpointPool<T> {
 
     private NotSentException closedFailure() {
         return new NotSentException("acquire " + endpoint + ": the pool is closed", null);
-    }
-
-    /** Open connections, borrowed or idle: the slots taken less those still connecting. */
-    private int openConnections() {
-        return live.get() - connecting.get();
-    }
-
-    /** The borrower cancelled its future: leave the queue now rather than at the timeout. */
-    private void abandon(Waiter<T> w) {
-        if (w.claim()) {
-            w.cancelTimer();
-            removeWaiter(w);
-        }
-    }
-
-    private IOException backoffFailure() {
-        long wait = Math.max(0, retryAt - clock.nanoTime()) / 1_000_000;
-        return new NotSentException("acquire " + endpoint + ": connecting failed (" + oneLine(lastFailure)
-                + "); next attempt in " + wait + " ms", lastFailure);
-    }
-
-    private static String oneLine(Throwable t) {
-        Throwable c = RetryPolicy.unwrap(t);
-        return c == null ? "unknown" : (c.getMessage() == null ? c.toString() : c.getMessage());
-    }
-
-    private void timeOut(Waiter<T> w) {
-        if (!w.claim()) {
-            return;
-        }
-        timeouts.incrementAndGet();
-        String state = describe(); // before it leaves the queue: a waiter that times out still counts as waiting
-        removeWaiter(w);
-        w.future.completeExceptionally(new PoolTimeoutException("acquire " + endpoint + " timed out after "
-                + TimeUnit.NANOSECONDS.toMillis(w.timeoutNanos) + " ms: " + state));
-    }
-
-    /** The state, for error messages: what was busy and what was waiting. */
-    String describe() {
-        return "active=" + inUse.get() + " idle=" + idleCount.get() + " waiting=" + waiting.get() + " connecting="
-                + connecting.get() + " (maxPerEndpoint=" + config.maxPerEndpoint() + ", pool total=" + pool.total()
-                + "/" + config.maxTotal() + ")";
-    }
-
-    /** Polls idle connections until one passes validation (moving it to IN_USE), closing the rest. */
-    private PooledConnection<T> pollUsable() {
-        PooledConnection<T> e;
-        while ((e = idle.poll()) != null) {
-            idleCount.decrementAndGet();
-            if (!e.state.compareAndSet(PooledConnection.IDLE, PooledConnection.IN_USE)) {
-                continue; // cannot happen while only queue holders are IDLE; kept as the guard it is
-            }
-            if (factory.isUsable(e.get()) && !expired(e)) {
-                return e;
-            }
-            e.state.set(PooledConnection.CLOSED);
-            destroy(e);
-        }
-        return null;
-    }
-
-    private boolean expired(PooledConnection<T> e, long now) {
-        return !config.maxLifetime().isZero() && now - e.createdAt >= config.maxLifetime().toNanos();
-    }
-
-    /** As above, reading the clock only when there is a lifetime to check: it costs ~20 ns a call. */
-    private boolean expired(PooledConnection<T> e) {
-        return !config.maxLifetime().isZero() && clock.nanoTime() - e.createdAt >= config.maxLifetime().toNanos();
     }
 
     private void handOut(PooledConnection<T> e) {
@@ -279,72 +164,6 @@ final class EndpointPool<T> {
         inUse.incrementAndGet();
     }
 
-    /**
-     * Completes at once, or after the health check when the connection was idle long enough to
-     * need one. The check gets what is left until {@code deadline}: one that does not answer by
-     * then counts as failed (the connection is discarded) and the acquire times out. After a
-     * failed check the acquire goes on, for the time that is left.
-     */
-    private CompletableFuture<PooledConnection<T>> checked(PooledConnection<T> e, long deadline, long timeoutNanos) {
-        if (!e.checkNeeded) {
-            return CompletableFuture.completedFuture(e);
-        }
-        CompletableFuture<Boolean> check;
-        try {
-            check = factory.healthCheck(e.get());
-        } catch (RuntimeException ex) {
-            check = CompletableFuture.failedFuture(ex);
-        }
-        CompletableFuture<PooledConnection<T>> result = new CompletableFuture<>();
-        AtomicBoolean decided = new AtomicBoolean();
-        Future<?> timer = null;
-        if (!check.isDone()) {
-            long left = deadline - System.nanoTime();
-            Runnable expire = () -> {
-                if (decided.compareAndSet(false, true)) {
-                    timeouts.incrementAndGet();
-                    e.discard(); // no answer: the connection cannot be trusted
-                    result.completeExceptionally(new PoolTimeoutException("acquire " + endpoint + " timed out after "
-                            + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms: the health check of an idle connection"
-                            + " did not answer; " + describe()));
-                }
-            };
-            if (left <= 0 || (timer = pool.schedule(expire, left)) == null) {
-                expire.run();
-                return result;
-            }
-        }
-        Future<?> checkTimer = timer;
-        check.whenComplete((ok, err) -> {
-            if (!decided.compareAndSet(false, true)) {
-                return; // timed out first: already discarded
-            }
-            if (checkTimer != null) {
-                checkTimer.cancel(false);
-            }
-            if (err == null && Boolean.TRUE.equals(ok)) {
-                handTo(result, e);
-                return;
-            }
-            e.discard();
-            acquire(Math.max(0, deadline - System.nanoTime())).whenComplete((c, x) -> {
-                if (x != null) {
-                    result.completeExceptionally(RetryPolicy.unwrap(x));
-                } else {
-                    handTo(result, c);
-                }
-            });
-        });
-        return result;
-    }
-
-    /** Completes {@code f} with {@code e}, or gives {@code e} back if its borrower cancelled meanwhile. */
-    private static <T> void handTo(CompletableFuture<PooledConnection<T>> f, PooledConnection<T> e) {
-        if (!f.complete(e)) {
-            e.release();
-        }
-    }
-
     // ---------------------------------------------------------------- returning
 
     void release(PooledConnection<T> e, boolean discard) {
@@ -352,8 +171,7 @@ final class EndpointPool<T> {
             throw new IllegalStateException("released twice, or never borrowed: " + e);
         }
         long now = clock.nanoTime();
-        boolean keep = !discard && !pool.isClosed() && idleCount.get() < config.maxIdlePerEndpoint()
-                && !expired(e, now) && factory.isUsable(e.get());
+        boolean keep = !discard && !pool.isClosed() && idle.keeps(e, now);
         e.acquiredAt = null;
         e.since = now;
         // Before the CAS that ends this borrow: whoever borrows it next sees the new value, so a
@@ -364,34 +182,16 @@ final class EndpointPool<T> {
         }
         inUse.decrementAndGet();
         if (!keep) {
-            destroy(e);
-        } else if (idle.offer(e)) {
-            idleCount.incrementAndGet();
+            slots.retire(e);
         } else {
-            e.state.set(PooledConnection.CLOSED); // more idle than slots: cannot happen, but never lose count
-            destroy(e);
+            idle.offer(e);
         }
         if (!waiters.isEmpty()) {
             dispatch();
         }
     }
 
-    private void destroy(PooledConnection<T> e) {
-        all.remove(e);
-        destroyed.incrementAndGet();
-        try {
-            factory.close(e.get());
-        } finally {
-            freeSlot();
-        }
-    }
-
-    private void freeSlot() {
-        live.decrementAndGet();
-        pool.freeTotal(this);
-    }
-
-    // ---------------------------------------------------------------- waiters and new connections
+    // ---------------------------------------------------------------- waiters
 
     /**
      * Hands idle connections to waiters in order, and opens connections for those still waiting.
@@ -424,45 +224,34 @@ final class EndpointPool<T> {
         List<Runnable> after = new ArrayList<>(2);
         lock.lock();
         try {
-            Waiter<T> w;
+            WaiterQueue.Waiter<T> w;
             while ((w = waiters.peek()) != null) {
                 if (w.isDone()) {
-                    removeWaiter(w);
+                    waiters.remove(w);
                     continue;
                 }
-                PooledConnection<T> e = pollUsable();
+                PooledConnection<T> e = idle.pollUsable();
                 if (e == null) {
                     break;
                 }
                 if (w.claim()) {
-                    removeWaiter(w);
+                    waiters.remove(w);
                     handOut(e);
-                    Waiter<T> to = w;
+                    WaiterQueue.Waiter<T> to = w;
                     after.add(() -> deliver(to, e));
                 } else {
-                    e.state.set(PooledConnection.IDLE); // it timed out meanwhile: back in the queue, still first
-                    if (idle.offer(e)) {
-                        idleCount.incrementAndGet();
-                    } else {
-                        e.state.set(PooledConnection.CLOSED);
-                        destroy(e);
-                    }
+                    e.state.set(PooledConnection.IDLE); // it timed out meanwhile: back in the queue
+                    idle.offer(e);
                 }
             }
-            long now = clock.nanoTime();
-            if (failing && now - retryAt < 0) {
+            if (opener.inBackoff(clock.nanoTime())) {
                 // No new connection may be tried yet. Waiters that open connections can serve
                 // (they come back when released) keep their place; with none open, fail fast.
-                if (openConnections() == 0) {
-                    failWaiters(backoffFailure(), after);
+                if (opener.openConnections() == 0) {
+                    waiters.failAll(opener.backoffFailure(), after);
                 }
             } else if (!waiters.isEmpty()) {
-                // While recovering from a failure, one probe connection at a time: no reconnect storm.
-                int want = failing ? 1 - connecting.get() : waiting.get() - connecting.get();
-                while (want-- > 0 && reserve()) {
-                    connecting.incrementAndGet();
-                    after.add(this::open);
-                }
+                opener.openFor(waiters.size(), after);
             }
         } finally {
             lock.unlock();
@@ -470,209 +259,25 @@ final class EndpointPool<T> {
         after.forEach(Runnable::run);
     }
 
-    private void removeWaiter(Waiter<T> w) {
-        if (waiters.remove(w)) {
-            waiting.decrementAndGet();
-        }
-    }
-
-    private void deliver(Waiter<T> w, PooledConnection<T> e) {
+    private void deliver(WaiterQueue.Waiter<T> w, PooledConnection<T> e) {
         w.cancelTimer();
-        checked(e, w.deadline, w.timeoutNanos).whenComplete((c, err) -> {
-            if (err != null) {
-                w.future.completeExceptionally(RetryPolicy.unwrap(err));
-            } else {
-                handTo(w.future, c);
-            }
-        });
+        HealthCheck.forward(healthCheck.before(e, w.deadline, w.timeoutNanos), w.future);
     }
 
-    /** Claims every waiter and adds its failure to {@code after}. Under lock. */
-    private void failWaiters(IOException cause, List<Runnable> after) {
-        for (Waiter<T> w; (w = waiters.poll()) != null; ) {
-            waiting.decrementAndGet();
-            if (w.claim()) {
-                Waiter<T> to = w;
-                after.add(() -> {
-                    to.cancelTimer();
-                    to.future.completeExceptionally(cause);
-                });
-            }
-        }
+    boolean hasWaiters() {
+        return !waiters.isEmpty();
     }
 
-    /** Takes a slot here and in the pool's total, or returns false. */
-    private boolean reserve() {
-        for (int l; (l = live.get()) < config.maxPerEndpoint(); ) {
-            if (live.compareAndSet(l, l + 1)) {
-                if (pool.reserveTotal(this)) {
-                    return true;
-                }
-                live.decrementAndGet();
-                return false;
-            }
-        }
-        return false;
-    }
+    // ---------------------------------------------------------------- upkeep and closing
 
-    /**
-     * Opens one connection into a reserved slot; the result goes to the idle queue and then to
-     * waiters. The future fails with the open's cause, for {@link #prewarm}.
-     */
-    private CompletableFuture<Void> open() {
-        CompletableFuture<T> f;
-        try {
-            f = factory.open(endpoint);
-        } catch (RuntimeException e) {
-            f = CompletableFuture.failedFuture(e);
-        }
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        f.whenComplete((c, err) -> {
-            Throwable cause = err == null ? null : RetryPolicy.unwrap(err);
-            try {
-                if (cause == null) {
-                    opened(c);
-                } else {
-                    openFailed(cause);
-                }
-            } finally {
-                if (cause == null) {
-                    done.complete(null);
-                } else {
-                    done.completeExceptionally(cause);
-                }
-            }
-        });
-        return done;
-    }
-
-    private void opened(T c) {
-        long now = clock.nanoTime();
-        PooledConnection<T> e = new PooledConnection<>(this, c, now);
-        created.incrementAndGet();
-        all.add(e);
-        lock.lock();
-        try {
-            connecting.decrementAndGet();
-            failing = false;
-            reconnect.reset();
-        } finally {
-            lock.unlock();
-        }
-        if (pool.isClosed() || !factory.isUsable(c)) {
-            e.state.set(PooledConnection.CLOSED);
-            destroy(e);
-        } else {
-            e.state.set(PooledConnection.IDLE);
-            if (idle.offer(e)) {
-                idleCount.incrementAndGet();
-            } else {
-                e.state.set(PooledConnection.CLOSED);
-                destroy(e);
-            }
-        }
-        dispatch();
-    }
-
-    private void openFailed(Throwable cause) {
-        connectFailures.incrementAndGet();
-        List<Runnable> after = new ArrayList<>();
-        lock.lock();
-        try {
-            connecting.decrementAndGet();
-            freeSlot();
-            failing = true;
-            lastFailure = cause;
-            long delay = reconnect.nextDelayNanos();
-            if (delay < 0) {
-                reconnect.reset();
-                delay = reconnect.nextDelayNanos();
-            }
-            retryAt = clock.nanoTime() + Math.max(0, delay);
-            // Fail fast: those waiting get the cause now rather than their timeout later; the
-            // request layer's retry policy decides what to do (nothing was sent). Not while
-            // connections are open, though: those waiters needed no new one, and one will come
-            // back to them when released.
-            if (openConnections() == 0) {
-                failWaiters(new NotSentException("acquire " + endpoint + ": connecting failed: " + oneLine(cause), cause), after);
-            }
-        } finally {
-            lock.unlock();
-        }
-        after.forEach(Runnable::run);
-    }
-
-    // ---------------------------------------------------------------- housekeeping
-
-    /**
-     * Opens connections until minIdle are open or opening; the future completes when they have,
-     * and fails with the cause if one of them could not be opened.
-     */
+    /** See {@link Housekeeping#prewarm}. */
     CompletableFuture<Void> prewarm() {
-        List<CompletableFuture<Void>> opening = new ArrayList<>();
-        lock.lock();
-        try {
-            inService = true;
-            int want = config.minIdle() - idleCount.get() - connecting.get();
-            while (want-- > 0 && !pool.isClosed() && reserve()) {
-                connecting.incrementAndGet();
-                opening.add(null);
-            }
-        } finally {
-            lock.unlock();
-        }
-        opening.replaceAll(x -> open());
-        return CompletableFuture.allOf(opening.toArray(CompletableFuture[]::new));
+        return housekeeping.prewarm();
     }
 
-    /**
-     * Closes idle connections past the idle timeout (above minIdle), past their lifetime, or no
-     * longer usable; reports leaks; tops up minIdle. Runs on the pool's housekeeping thread.
-     */
+    /** One housekeeping round; on the pool's housekeeping thread. */
     void housekeep() {
-        long now = clock.nanoTime();
-        List<PoolConfig.LeakReport> leaks = new ArrayList<>(0);
-        boolean topUp;
-        lock.lock();
-        try {
-            long idleLimit = config.idleTimeout().toNanos();
-            for (int n = idle.size(); n > 0; n--) {
-                PooledConnection<T> e = idle.poll();
-                if (e == null) {
-                    break;
-                }
-                idleCount.decrementAndGet();
-                // idleCount no longer counts e: closing e still leaves minIdle idle if it is at least minIdle.
-                // (Borrowed connections do not count: they are not there to serve the next borrower.)
-                boolean idleTooLong = idleLimit > 0 && now - e.since >= idleLimit && idleCount.get() >= config.minIdle();
-                if (idleTooLong || expired(e, now) || !factory.isUsable(e.get())) {
-                    e.state.set(PooledConnection.CLOSED);
-                    destroy(e);
-                } else if (idle.offer(e)) {
-                    idleCount.incrementAndGet();
-                } else {
-                    e.state.set(PooledConnection.CLOSED);
-                    destroy(e);
-                }
-            }
-            long leakNanos = config.leakThreshold().toNanos();
-            if (leakNanos > 0) {
-                for (PooledConnection<T> e : all) {
-                    if (e.isInUse() && !e.leakReported && now - e.since >= leakNanos) {
-                        e.leakReported = true;
-                        leaks.add(new PoolConfig.LeakReport(endpoint, e.get(), now - e.since, e.acquiredAt));
-                    }
-                }
-            }
-            topUp = inService && !pool.isClosed() && !(failing && now - retryAt < 0);
-        } finally {
-            lock.unlock();
-        }
-        leaks.forEach(config.leakListener());
-        if (topUp && config.minIdle() > 0) {
-            prewarm();
-        }
-        dispatch();
+        housekeeping.run();
     }
 
     /** Fails the waiters and closes the idle connections; those in use close on release. */
@@ -680,14 +285,10 @@ final class EndpointPool<T> {
         List<Runnable> after = new ArrayList<>();
         lock.lock();
         try {
-            failWaiters(new NotSentException("acquire " + endpoint + ": the pool was closed", null), after);
+            waiters.failAll(new NotSentException("acquire " + endpoint + ": the pool was closed", null), after);
             // Idle ones close now; the factory's close may let a connection finish work it still
             // carries (a pipelined frame connection drains its replies first).
-            for (PooledConnection<T> e; (e = idle.poll()) != null; ) {
-                idleCount.decrementAndGet();
-                e.state.set(PooledConnection.CLOSED);
-                destroy(e);
-            }
+            idle.closeAll();
         } finally {
             lock.unlock();
         }
@@ -696,41 +297,34 @@ final class EndpointPool<T> {
 
     /** Closes every idle connection now; returns how many. */
     int evictIdle() {
-        int n = 0;
         lock.lock();
         try {
-            for (PooledConnection<T> e; (e = idle.poll()) != null; ) {
-                idleCount.decrementAndGet();
-                e.state.set(PooledConnection.CLOSED);
-                destroy(e);
-                n++;
-            }
+            return idle.closeAll();
         } finally {
             lock.unlock();
         }
-        return n;
     }
 
-    /** Closes one idle connection so that another endpoint can use its slot; false if none. */
+    /** Closes one idle connection so that another endpoint can use its slot; false if none. Lock-free. */
     boolean evictOneIdle() {
-        PooledConnection<T> e = idle.poll();
-        if (e == null) {
-            return false;
-        }
-        idleCount.decrementAndGet();
-        if (e.state.compareAndSet(PooledConnection.IDLE, PooledConnection.CLOSED)) {
-            destroy(e);
-            return true;
-        }
-        return false;
+        return idle.closeOne();
     }
 
-    boolean hasWaiters() {
-        return !waiters.isEmpty();
+    // ---------------------------------------------------------------- state
+
+    void countTimeout() {
+        timeouts.incrementAndGet();
+    }
+
+    /** The state, for error messages: what was busy and what was waiting. */
+    String describe() {
+        return "active=" + inUse.get() + " idle=" + idle.size() + " waiting=" + waiters.size() + " connecting="
+                + opener.connecting() + " (maxPerEndpoint=" + config.maxPerEndpoint() + ", pool total=" + pool.total()
+                + "/" + config.maxTotal() + ")";
     }
 
     PoolStats stats() {
-        return new PoolStats(inUse.get(), idleCount.get(), waiting.get(), connecting.get(), created.get(), destroyed.get(),
-                timeouts.get(), connectFailures.get());
+        return new PoolStats(inUse.get(), idle.size(), waiters.size(), opener.connecting(), slots.created(), slots.destroyed(),
+                timeouts.get(), opener.failures());
     }
 }

@@ -323,6 +323,31 @@ class ConnectionPoolTest {
         assertEquals(8, pool.stats().idle());
     }
 
+    /**
+     * The minIdle top-up is held to the same rule as a waiter's open: after a failure, one probe
+     * at a time. It used to open all of minIdle at once every round past the backoff, a small
+     * reconnect storm per client against a server that is still down.
+     */
+    @Test
+    void afterAFailureTheMinIdleTopUpProbesOneAtATime() throws Exception {
+        pool(PoolConfig.builder().minIdle(3)
+                .reconnectBackoff(Backoff.of(Duration.ofMillis(10), Duration.ofMillis(10), 100, Duration.ZERO)));
+        factory.refuse = true;
+        failure(pool.prewarm(A)); // in service now, and in the backoff until the clock moves
+        ConcurrentLinkedQueue<CompletableFuture<Void>> gates = new ConcurrentLinkedQueue<>();
+        factory.held = gates;
+        factory.refuse = false;
+        clock.advance(Duration.ofSeconds(1));
+        Poll.until("the top-up's probe", () -> !gates.isEmpty());
+        awaitFullHousekeepingRound();
+        assertEquals(1, gates.size(), "one probe, not minIdle connects at once");
+        assertEquals(1, pool.stats(A).connecting());
+        gates.poll().complete(null);
+        Poll.until("the rest of minIdle, once the probe got through", () -> gates.size() == 2);
+        gates.forEach(g -> g.complete(null));
+        Poll.until("minIdle idle", () -> pool.stats(A).idle() == 3);
+    }
+
     @Test
     void closeFailsWaitersClosesIdleAndClosesTheRestOnRelease() throws Exception {
         pool(PoolConfig.builder().maxPerEndpoint(2).acquireTimeout(Duration.ofSeconds(30)));
@@ -366,16 +391,22 @@ class ConnectionPoolTest {
         assertEquals(1, factory.closes.get());
     }
 
-    /** A health check that never answers (a peer gone silent without a FIN) times the acquire out. */
-    @Test
-    void aHealthCheckThatNeverAnswersTimesOutTheAcquireAndDiscardsTheConnection() throws Exception {
+    /** One connection, idle long enough to be due a health check on its next borrow, which will never answer. */
+    private Conn idleWithAHangingCheckDue(Duration acquireTimeout) throws Exception {
         pool(PoolConfig.builder().maxPerEndpoint(1).healthCheckAfterIdle(Duration.ofSeconds(5)).idleTimeout(Duration.ZERO)
-                .acquireTimeout(Duration.ofMillis(100)));
+                .acquireTimeout(acquireTimeout));
         PooledConnection<Conn> c = get(pool.acquire(A));
         Conn silent = c.get();
         c.release();
         clock.advance(Duration.ofSeconds(6));
         factory.checksHang = true;
+        return silent;
+    }
+
+    /** A health check that never answers (a peer gone silent without a FIN) times the acquire out. */
+    @Test
+    void aHealthCheckThatNeverAnswersTimesOutTheAcquireAndDiscardsTheConnection() throws Exception {
+        Conn silent = idleWithAHangingCheckDue(Duration.ofMillis(100));
         Throwable e = failure(pool.acquire(A));
         assertInstanceOf(PoolTimeoutException.class, e);
         assertTrue(e.getMessage().contains("health check"), e.getMessage());
@@ -409,6 +440,24 @@ class ConnectionPoolTest {
         assertEquals(2, factory.healthChecks.get());
         assertFalse(c.open);
         assertEquals(0, pool.stats().active());
+    }
+
+    /**
+     * Closing the pool must not strand an acquire whose health check is under way: the check's
+     * deadline is a timer on the pool's housekeeper, and close used to drop it with the rest, so
+     * a check that never answered left the acquire's future pending for good.
+     */
+    @Test
+    void anAcquireInItsHealthCheckStillTimesOutAfterThePoolCloses() throws Exception {
+        Conn silent = idleWithAHangingCheckDue(Duration.ofMillis(200));
+        CompletableFuture<PooledConnection<Conn>> checking = pool.acquire(A);
+        assertEquals(1, factory.healthChecks.get(), "the check has started");
+        pool.close();
+        Throwable e = failure(checking);
+        assertInstanceOf(PoolTimeoutException.class, e);
+        assertTrue(e.getMessage().contains("health check"), e.getMessage());
+        assertFalse(silent.open, "the connection whose check never answered is closed");
+        assertEquals(0, factory.openNow.get());
     }
 
     /**

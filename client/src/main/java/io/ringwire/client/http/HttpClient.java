@@ -119,6 +119,10 @@ public final class HttpClient implements AutoCloseable {
         return call.watch(retry.execute(() -> attempt(call, endpoint, bytes, request.isHead()), request.idempotent()));
     }
 
+    /**
+     * {@code d} in nanoseconds. One too long for a long becomes half of the range (146 years),
+     * not all of it: the call's deadline is {@code System.nanoTime()} plus this, which must not overflow.
+     */
     private static long saturatedNanos(Duration d) {
         try {
             return d.toNanos();
