@@ -125,16 +125,17 @@ public abstract class AbstractServer<L extends AbstractEventLoop> implements Ser
      * counted; it costs the loop one close and other connections nothing.
      */
     public final void accept(L loop, int fd, InetSocketAddress remote) {
-        int now = connections.incrementAndGet();
-        if (closing) {
-            Native.close(fd);
-            release();
-            return;
-        }
-        if (!admission.admit(now, remote.getAddress(), loop.stats())) {
+        if (!admission.admit(connections, remote.getAddress(), loop.stats())) {
             rejected.incrementAndGet(); // before the close: whoever sees the close sees the count
             Native.close(fd);
-            release();
+            return;
+        }
+        // The place is taken before closing is read, and shutdown sets closing before it reads
+        // the count (both volatile): one of the two sees the other, so no connection slips in
+        // after a shutdown has found none left.
+        if (closing) {
+            Native.close(fd);
+            release(remote);
             return;
         }
         L target = loop;

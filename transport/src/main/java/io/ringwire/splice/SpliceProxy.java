@@ -337,7 +337,7 @@ public final class SpliceProxy implements AutoCloseable {
         releasePlace();
     }
 
-    /** Gives back a place in {@link #active}, taken before admission decided. */
+    /** Gives back the place in {@link #active} that admission took. */
     private void releasePlace() {
         if (active.decrementAndGet() == 0) {
             synchronized (drained) {
@@ -432,14 +432,11 @@ public final class SpliceProxy implements AutoCloseable {
          */
         private void accepted(int clientFd, InetAddress client) {
             accepted.incrementAndGet();
-            // The place is taken before admission decides, as a server does: deciding on
-            // active.get() + 1 and counting after let the listeners of several loops admit at
-            // once, over the limit by up to one per other loop.
-            int held = active.incrementAndGet();
-            if (!admission.admit(held, client, loop.stats())) {
+            // Admission takes the place in active by compare-and-set, never past the limit, as for
+            // a server: the listeners of several loops cannot together admit one too many.
+            if (!admission.admit(active, client, loop.stats())) {
                 refused.incrementAndGet(); // before the close: whoever sees the close sees the count
                 Native.close(clientFd);
-                releasePlace();
                 return;
             }
             int backendFd;

@@ -94,7 +94,7 @@ class MaxConnectionsTest {
                 flooding.set(false);
                 assertTrue(Await.get(streaming, "the held connection's echoes") >= 10);
                 Await.until("every refusal to be counted", () -> server.rejectedConnections() == refusals);
-                // A refusal is counted before its place is given back, so the count may lag a moment.
+                // A refusal never takes a place (Admission), so the count only ever shows the held one.
                 Await.until("the refused connections' places to be given back", () -> server.connectionCount() == 1);
                 Fds.awaitSame("after " + refusals + " refusals", before);
             }
