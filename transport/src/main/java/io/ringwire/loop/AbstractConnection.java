@@ -193,10 +193,14 @@ public abstract class AbstractConnection implements Connection {
             inHandler--;
         }
         notifyWritability();
-        CompletableFuture<Connection> f = connectFuture;
-        connectFuture = null;
-        if (f != null && !closed) {
-            f.complete(this);
+        // Closed in onOpen: the future is left to transportReleased, which fails it. That may run
+        // only later (io_uring, with a send of onOpen's still in flight), so it must find it there.
+        if (!closed) {
+            CompletableFuture<Connection> f = connectFuture;
+            connectFuture = null;
+            if (f != null) {
+                f.complete(this);
+            }
         }
         if (!closed && autoRead) {
             onReadResumed();
