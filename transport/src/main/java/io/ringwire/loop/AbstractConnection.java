@@ -71,15 +71,11 @@ public abstract class AbstractConnection implements Connection {
     protected boolean autoRead = true;
     protected boolean inputShutdown;
     private boolean outputShutdownRequested;
-    private boolean outputShutdown;
-    /** A graceful shutdown waits for the handler to say it is idle; see {@link #closeWhenIdle()}. */
-    private boolean draining;
-    /** The handler said it is idle during a drain: the lingering close runs; see {@link #startLingeringClose()}. */
-    private boolean lingering;
-    /** Re-checks a lingering close until the peer has acknowledged everything; made on first use. */
-    private WheelTimer lingerTimer;
-    private long lingerDelayNanos;
-    private final Runnable recheckIdle = this::recheckIdleNow;
+    /** Our FIN has been handed to the kernel; read by {@link GracefulClose}. */
+    boolean outputShutdown;
+    /** Made when a graceful shutdown starts to drain this connection; see {@link #closeWhenIdle()}. */
+    private GracefulClose graceful;
+    private final Runnable recheckIdle = this::drainStepIfDue;
     private boolean writableState = true;
     /** What the handler last heard of writability; see {@link #notifyWritability()}. */
     private boolean notifiedWritable = true;
@@ -213,7 +209,7 @@ public abstract class AbstractConnection implements Connection {
     protected final boolean deliver(DirectBuffer data, int offset, int length) {
         loop.stats().bytesRead += length;
         lastActivity = loop.nanoTime();
-        if (lingering) {
+        if (lingering()) {
             return !closed; // a request after the last one answered: read only so that the close sends no reset
         }
         inHandler++;
@@ -231,9 +227,7 @@ public abstract class AbstractConnection implements Connection {
     /** A handler method returned: report writability, and while draining ask it again whether it is idle. */
     private void afterHandler() {
         notifyWritability();
-        if (draining && inHandler == 0) {
-            drainStep();
-        }
+        drainStepIfDue();
     }
 
     /** The peer's FIN: every byte before it has been delivered. */
@@ -242,7 +236,7 @@ public abstract class AbstractConnection implements Connection {
             return;
         }
         inputShutdown = true;
-        if (lingering) {
+        if (lingering()) {
             closeIfBothShut(); // the peer has read what it wanted; without a FIN of ours yet, that comes first
             return;
         }
@@ -467,9 +461,9 @@ public abstract class AbstractConnection implements Connection {
         if (size == 0 && !closed) {
             if (outputShutdownRequested && !outputShutdown) {
                 shutdownOutputNow();
-            } else if (draining && !lingering && inHandler == 0) {
+            } else {
                 // A response finished by the flush alone (a file sent, say): the handler may be idle now.
-                drainStep();
+                drainStepIfDue();
             }
         }
     }
@@ -501,9 +495,10 @@ public abstract class AbstractConnection implements Connection {
                 inHandler--;
             }
         }
-        // A response streamed on writability may have ended in that callback.
-        if (notified && draining && !lingering) {
-            drainStep();
+        // A response streamed on writability may have ended in that callback. (The loop calls
+        // only with no handler method on the stack, so drainStepIfDue's own check holds too.)
+        if (notified) {
+            drainStepIfDue();
         }
     }
 
@@ -512,16 +507,28 @@ public abstract class AbstractConnection implements Connection {
     @Override
     public final void shutdownOutput() {
         runOnLoop(() -> {
-            if (closed || outputShutdownRequested) {
-                return;
-            }
-            outputShutdownRequested = true;
-            if (outbound.isEmpty()) {
-                shutdownOutputNow();
-            } else {
-                flushNow(); // queued bytes go first; afterFlush sends the FIN once they are out
+            if (!closed) {
+                shutdownOutputAfterQueued();
             }
         });
+    }
+
+    /**
+     * Asks for our FIN after the queued bytes: sent at once if none are queued, else by
+     * {@link #afterFlush} once they are out. Returns false if it had been asked for already.
+     * Loop thread, on an open connection.
+     */
+    final boolean shutdownOutputAfterQueued() {
+        if (outputShutdownRequested) {
+            return false;
+        }
+        outputShutdownRequested = true;
+        if (outbound.isEmpty()) {
+            shutdownOutputNow();
+        } else {
+            flushNow(); // queued bytes go first; afterFlush sends the FIN once they are out
+        }
+        return true;
     }
 
     /** Sends FIN now. A plain syscall on every backend: nothing of ours is in flight after it. */
@@ -533,8 +540,8 @@ public abstract class AbstractConnection implements Connection {
             return;
         }
         closeIfBothShut();
-        if (lingering && !closed) {
-            lingerCheck();
+        if (lingering() && !closed) {
+            graceful.finSent();
         }
     }
 
@@ -546,23 +553,23 @@ public abstract class AbstractConnection implements Connection {
 
     @Override
     public final boolean isDraining() {
-        return draining;
+        return graceful != null;
     }
 
     /**
      * Graceful server shutdown: once the handler says no request is in progress
-     * ({@link ConnectionHandler#isIdle}), the connection closes the lingering way
-     * ({@link #startLingeringClose()}). Until then reading goes on, so that the rest of a request
-     * can still arrive; the handler is asked again after each of its methods returns, after a
-     * flush empties the queue, and on {@link #requestIdleCheck()}. The server's drain timeout
-     * bounds the wait. Loop thread.
+     * ({@link ConnectionHandler#isIdle}), the connection closes the lingering way. Until then
+     * reading goes on; {@link GracefulClose} says how and when the handler is asked again. The
+     * server's drain timeout bounds the wait. Loop thread.
      */
     public final void closeWhenIdle() {
         if (closed) {
             return;
         }
-        draining = true;
-        drainStep();
+        if (graceful == null) {
+            graceful = new GracefulClose(this);
+        }
+        graceful.step();
     }
 
     @Override
@@ -570,83 +577,35 @@ public abstract class AbstractConnection implements Connection {
         runOnLoop(recheckIdle);
     }
 
-    private void recheckIdleNow() {
+    /** While draining, asks the handler again whether it is idle, unless one of its methods is on the stack. */
+    private void drainStepIfDue() {
         // Inside a handler method the check follows when it returns; asking now would nest a call.
-        if (draining && inHandler == 0) {
-            drainStep();
+        if (graceful != null && inHandler == 0) {
+            graceful.step();
         }
     }
 
-    private void drainStep() {
-        if (closed || lingering) {
-            return;
-        }
-        if (connecting) {
-            closeNow(null);
-            return;
-        }
+    /** True while a drained connection lingers: what arrives is read and dropped. */
+    private boolean lingering() {
+        return graceful != null && graceful.isLingering();
+    }
+
+    /**
+     * Asks the handler whether it is idle, as a drain does. False too if it threw, which closed
+     * the connection, or if the connection closed meanwhile. Loop thread, for {@link GracefulClose}.
+     */
+    final boolean handlerIsIdle() {
         boolean idle;
         inHandler++;
         try {
             idle = handler.isIdle(this);
         } catch (Throwable t) {
             handlerFailed(t);
-            return;
+            return false;
         } finally {
             inHandler--;
         }
-        if (!idle || closed) {
-            return;
-        }
-        startLingeringClose();
-    }
-
-    /**
-     * Closes a drained connection without a reset, in the manner of a web server's lingering
-     * close. A plain close with unread input (a request a pipelining client sent before it saw
-     * {@code Connection: close}) makes the kernel send RST instead of FIN and throw away what is
-     * still in the send buffer, so the peer could lose the end of the last response. Instead: FIN
-     * after the queued bytes, read and drop whatever still comes, and close once the peer has
-     * acknowledged every byte, or has closed its side. After that a reset can no longer cost the
-     * peer anything: it has our bytes, and our FIN is on its way ahead of any reset. The server's
-     * drain deadline bounds the wait, as for any draining connection.
-     */
-    private void startLingeringClose() {
-        lingering = true;
-        setAutoReadNow(true); // a paused connection would never see the peer's FIN
-        if (closed) {
-            return;
-        }
-        if (!outputShutdownRequested) {
-            outputShutdownRequested = true;
-            if (outbound.isEmpty()) {
-                shutdownOutputNow();
-            } else {
-                flushNow(); // queued bytes go first; afterFlush sends the FIN once they are out
-            }
-        } else if (outputShutdown) {
-            lingerCheck();
-        }
-    }
-
-    /** Closes once the peer has acknowledged all we sent; until then looks again, backing off to 64 ms. */
-    private void lingerCheck() {
-        if (closed) {
-            return;
-        }
-        // Our FIN is counted too, and is the last sequence number: 1 means every byte is
-        // acknowledged and only the FIN is not. Waiting for that one would wait out the peer's
-        // delayed ACK (40 ms or more: a FIN puts Linux into "pingpong" mode) for nothing.
-        int unacknowledged = Native.ioctlInt(fd, Linux.SIOCOUTQ);
-        if (unacknowledged <= 1) {
-            closeNow(null); // all acknowledged, or the socket failed: nothing left to protect
-            return;
-        }
-        if (lingerTimer == null) {
-            lingerTimer = new WheelTimer(this::lingerCheck);
-        }
-        lingerDelayNanos = lingerDelayNanos == 0 ? 1_000_000L : Math.min(lingerDelayNanos * 2, 64_000_000L);
-        loop.timers().schedule(lingerTimer, loop.nanoTime() + lingerDelayNanos);
+        return idle && !closed;
     }
 
     @Override
@@ -706,8 +665,8 @@ public abstract class AbstractConnection implements Connection {
         if (idleTimer != null) {
             loop.timers().cancel(idleTimer);
         }
-        if (lingerTimer != null) {
-            loop.timers().cancel(lingerTimer);
+        if (graceful != null) {
+            graceful.cancel();
         }
         Deadlines d = deadlines;
         if (d != null) {
@@ -835,7 +794,8 @@ public abstract class AbstractConnection implements Connection {
         runOnLoop(() -> setAutoReadNow(value));
     }
 
-    private void setAutoReadNow(boolean value) {
+    /** Loop thread; also {@link GracefulClose}'s, so that a lingering connection sees the peer's FIN. */
+    final void setAutoReadNow(boolean value) {
         if (autoRead == value || closed) {
             return;
         }
