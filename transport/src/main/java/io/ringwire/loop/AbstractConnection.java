@@ -81,9 +81,10 @@ public abstract class AbstractConnection implements Connection {
     private boolean notifiedWritable = true;
     /** Handler methods of this connection on the stack right now. */
     private int inHandler;
-    private long lastActivity;
-    /** Made when an idle timeout is first armed, then moved for the connection's whole life. */
-    private WheelTimer idleTimer;
+    /** When bytes last went in or out: written per message, read by {@link IdleTimeout} when it fires. */
+    long lastActivity;
+    /** Made when the connection opens, if it has an idle timeout. */
+    private IdleTimeout idleTimeout;
     /** Read and write deadlines; made on first use (by any thread, hence the CAS), see {@link #deadlines()}. */
     @SuppressWarnings("unused")
     private volatile Deadlines deadlines;
@@ -179,7 +180,11 @@ public abstract class AbstractConnection implements Connection {
         open = true;
         lastActivity = loop.nanoTime();
         loop.stats().connectionsOpened++;
-        scheduleIdleCheck(config.idleTimeout().toNanos());
+        long idleNanos = config.idleTimeout().toNanos();
+        if (idleNanos > 0) {
+            idleTimeout = new IdleTimeout(this, idleNanos);
+            idleTimeout.schedule();
+        }
         inHandler++;
         try {
             handler.onOpen(this);
@@ -662,8 +667,8 @@ public abstract class AbstractConnection implements Connection {
         if (connectTimer != null) {
             connectTimer.cancel();
         }
-        if (idleTimer != null) {
-            loop.timers().cancel(idleTimer);
+        if (idleTimeout != null) {
+            idleTimeout.cancel();
         }
         if (graceful != null) {
             graceful.cancel();
@@ -706,36 +711,6 @@ public abstract class AbstractConnection implements Connection {
         // connection must have had its onClose.
         if (server != null) {
             server.connectionClosed(remote);
-        }
-    }
-
-    // ---- idle timeout ----
-
-    /**
-     * Arms the idle check for when the connection would have been idle for the timeout. Activity
-     * only updates {@link #lastActivity}; the check, when it fires, moves the same timer on to the
-     * new due time. So a busy connection costs one timer move per timeout period, not per message,
-     * and nothing is allocated after the first arming.
-     */
-    private void scheduleIdleCheck(long timeoutNanos) {
-        if (timeoutNanos <= 0 || closed) {
-            return;
-        }
-        if (idleTimer == null) {
-            idleTimer = new WheelTimer(this::checkIdle);
-        }
-        loop.timers().schedule(idleTimer, lastActivity + timeoutNanos);
-    }
-
-    private void checkIdle() {
-        if (closed) {
-            return;
-        }
-        long timeout = config.idleTimeout().toNanos();
-        if (loop.nanoTime() - lastActivity >= timeout) {
-            closeNow(null);
-        } else {
-            scheduleIdleCheck(timeout);
         }
     }
 
