@@ -63,9 +63,8 @@ public abstract class AbstractConnection implements Connection {
     private final Runnable flushTask = this::flushNow;
 
     protected boolean connecting;
-    private CompletableFuture<Connection> connectFuture;
-    private Cancellable connectTimer;
-    private Duration connectTimeout;
+    /** A client connection's connect until its future settles; null for a server connection, and after. */
+    private ClientConnect clientConnect;
 
     protected boolean closed;
     protected boolean autoRead = true;
@@ -153,29 +152,25 @@ public abstract class AbstractConnection implements Connection {
 
     /**
      * A client connect: {@code timer} (may be null) fires {@link #connectTimedOut}, and
-     * {@code future} completes on {@link #established} or fails on {@link #closeNow}.
+     * {@code future} settles as {@link ClientConnect} says.
      */
     final void beginConnect(CompletableFuture<Connection> future, Cancellable timer, Duration timeout) {
         connecting = true;
-        connectFuture = future;
-        connectTimer = timer;
-        connectTimeout = timeout;
+        clientConnect = new ClientConnect(future, timer, timeout);
         startConnect();
     }
 
     public final void connectTimedOut() {
         if (connecting && !closed) {
-            closeNow(new Errors.TimedOut("connect " + describeRemote() + ": timed out after " + connectTimeout.toMillis()
-                    + " ms", Errno.ETIMEDOUT, "connect"));
+            closeNow(clientConnect.timedOut(describeRemote()));
         }
     }
 
     /** Called on the loop once the connection is usable (accepted, or connect finished). */
     public final void established() {
         connecting = false;
-        if (connectTimer != null) {
-            connectTimer.cancel();
-            connectTimer = null;
+        if (clientConnect != null) {
+            clientConnect.cancelTimer();
         }
         open = true;
         lastActivity = loop.nanoTime();
@@ -196,12 +191,10 @@ public abstract class AbstractConnection implements Connection {
         notifyWritability();
         // Closed in onOpen: the future is left to transportReleased, which fails it. That may run
         // only later (io_uring, with a send of onOpen's still in flight), so it must find it there.
-        if (!closed) {
-            CompletableFuture<Connection> f = connectFuture;
-            connectFuture = null;
-            if (f != null) {
-                f.complete(this);
-            }
+        ClientConnect connect = clientConnect;
+        if (connect != null && !closed) {
+            clientConnect = null;
+            connect.complete(this);
         }
         if (!closed && autoRead) {
             onReadResumed();
@@ -664,8 +657,8 @@ public abstract class AbstractConnection implements Connection {
         closeWasOpen = open;
         open = false;
         writable = false;
-        if (connectTimer != null) {
-            connectTimer.cancel();
+        if (clientConnect != null) {
+            clientConnect.cancelTimer();
         }
         if (idleTimeout != null) {
             idleTimeout.cancel();
@@ -683,11 +676,10 @@ public abstract class AbstractConnection implements Connection {
     /** The backend has closed the descriptor and the kernel holds none of our memory: tell everyone. */
     protected final void transportReleased() {
         Throwable cause = closeCause;
-        CompletableFuture<Connection> f = connectFuture;
-        connectFuture = null;
-        if (f != null) {
-            f.completeExceptionally(cause != null ? cause
-                    : new Errors.Closed("connect " + describeRemote() + ": closed before it completed"));
+        ClientConnect connect = clientConnect;
+        clientConnect = null;
+        if (connect != null) {
+            connect.fail(cause, describeRemote());
         }
         // Never opened: the caller hears of it through the future, the handler not at all. A
         // client whose onOpen threw was opened, though: it is counted and gets onError and onClose.
