@@ -29,10 +29,17 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * What every backend's connection shares: the write path and its ordering, the outbound queue
- * and its watermarks, half-close, close semantics, the idle timeout, options and attachment.
+ * and its watermarks, half-close, close semantics, options and attachment.
  * A backend adds how bytes get in ({@link #onReadResumed}, {@link #onReadPaused}, and calls to
  * {@link #deliver}) and out ({@link #flushNow}), and how the descriptor is let go
  * ({@link #closeTransport}).
+ *
+ * <p>What has state of its own and is needed off the hot path lives beside it in this package,
+ * made only for the connections that need it: {@link GracefulClose} (a server shutdown's drain
+ * and lingering close), {@link IdleTimeout}, {@link Deadlines} (read and write deadlines) and
+ * {@link ClientConnect} (a client's connect future and timer). The write path stays here: every
+ * write reads the close and half-close state kept here, and a hop to another object per message
+ * would buy nothing.
  *
  * <p>Fields without a comment are confined to the loop thread. Calls from other threads become
  * tasks on the loop; {@link #externalWrites} counts those in flight so that a loop-thread write
