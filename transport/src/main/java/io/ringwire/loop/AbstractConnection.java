@@ -868,11 +868,17 @@ public abstract class AbstractConnection implements Connection {
             if (throwErrors) {
                 throw new UncheckedIOException(e);
             }
+            // A handler method like the others: counted, so that what it changes (a write over
+            // the watermark, say) is reported after it returns, not from within it.
+            inHandler++;
             try {
                 handler.onError(this, e);
             } catch (Throwable t) {
                 handlerFailed(t);
+            } finally {
+                inHandler--;
             }
+            afterHandler();
         }
     }
 
