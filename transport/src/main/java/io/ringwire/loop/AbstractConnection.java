@@ -436,6 +436,8 @@ public abstract class AbstractConnection implements Connection {
         closeNow(e);
     }
 
+    // ---- flushing, watermarks and writability ----
+
     private void afterAppend() {
         long size = outbound.size();
         pendingBytes = size;
@@ -507,7 +509,7 @@ public abstract class AbstractConnection implements Connection {
         }
     }
 
-    // ---- closing ----
+    // ---- half-close ----
 
     @Override
     public final void shutdownOutput() {
@@ -555,6 +557,8 @@ public abstract class AbstractConnection implements Connection {
             closeNow(null);
         }
     }
+
+    // ---- draining: the connection's side of GracefulClose ----
 
     @Override
     public final boolean isDraining() {
@@ -612,6 +616,8 @@ public abstract class AbstractConnection implements Connection {
         }
         return idle && !closed;
     }
+
+    // ---- closing and release ----
 
     @Override
     public final void close() {
