@@ -125,7 +125,7 @@ public final class EventLoopGroup implements AutoCloseable {
     /** Counters summed over the loops. */
     public TransportStats stats() {
         long opened = 0, closed = 0, in = 0, out = 0, readErr = 0, writeErr = 0, handlerErr = 0, acceptErr = 0,
-                rejected = 0, wakeups = 0, perIp = 0, byRate = 0;
+                rejected = 0, wakeups = 0, perIp = 0, byRate = 0, sendfile = 0, splice = 0;
         for (AbstractEventLoop l : loops) {
             LoopStats s = l.stats();
             opened += s.connectionsOpened();
@@ -140,9 +140,11 @@ public final class EventLoopGroup implements AutoCloseable {
             wakeups += s.wakeups();
             perIp += s.rejectedPerIp();
             byRate += s.rejectedByRate();
+            sendfile += s.sendfileBytes();
+            splice += s.spliceBytes();
         }
         return new TransportStats(loops.size(), opened, closed, in, out, readErr, writeErr, handlerErr, acceptErr,
-                rejected, wakeups, perIp, byRate);
+                rejected, wakeups, perIp, byRate, sendfile, splice);
     }
 
     /**

@@ -6,6 +6,12 @@ package io.ringwire;
  *
  * <p>{@code connectionsRejected} counts refusals by every limit; {@code rejectedPerIp} and
  * {@code rejectedByRate} are the parts of it over the per-IP limit and over the accept rate.
+ *
+ * <p>{@code sendfileBytes} and {@code spliceBytes} show that zero-copy is used: the bytes the
+ * kernel took from {@code sendfile(2)} for {@link Connection#sendFile} (a part of
+ * {@code bytesWritten}), and the bytes splice relays moved into their destination sockets with
+ * {@code splice(2)} (not in {@code bytesWritten}). Each is counted where its syscall returns, so
+ * bytes copied through Java instead never show there.
  */
 public record TransportStats(
         int loops,
@@ -20,7 +26,9 @@ public record TransportStats(
         long connectionsRejected,
         long wakeups,
         long rejectedPerIp,
-        long rejectedByRate) {
+        long rejectedByRate,
+        long sendfileBytes,
+        long spliceBytes) {
 
     /**
      * Of {@link #connectionsRejected}: those over the connection limit ({@code maxConnections}),

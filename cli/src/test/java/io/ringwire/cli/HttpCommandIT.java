@@ -53,6 +53,32 @@ class HttpCommandIT {
         return out + err;
     }
 
+    /** The value of the unlabelled metric {@code name} in a /metrics body. */
+    private static long metric(String metrics, String name) {
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith(name + " ")) {
+                return Long.parseLong(line.substring(name.length() + 1));
+            }
+        }
+        throw new AssertionError("no " + name + " in " + metrics);
+    }
+
+    /**
+     * ringwire_sendfile_bytes_total once it has reached {@code expected}, or what it is after 20 s.
+     * Each loop counts its own sends; a scrape served by the other loop reads that count without
+     * synchronisation and may see it a moment late (LoopStats), so it looks until the count shows.
+     */
+    private static long sendfileBytesOnceCounted(String base, long expected) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (true) {
+            long sent = metric(curl(base + "/metrics"), "ringwire_sendfile_bytes_total");
+            if (sent >= expected || System.nanoTime() - deadline > 0) {
+                return sent;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000); // between scrapes
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"epoll", "io_uring"})
     void curlGetsPlaintextMetricsAndFiles(String backend) throws Exception {
@@ -88,11 +114,16 @@ class HttpCommandIT {
             assertTrue(metrics.contains("# TYPE ringwire_connections_opened_total counter"), metrics);
             assertTrue(metrics.contains("ringwire_bytes_written_total"), metrics);
             assertTrue(metrics.contains("ringwire_errors_total{kind=\"read\"}"), metrics);
+            assertTrue(metrics.contains("\nringwire_sendfile_bytes_total 0\n"), "no file sent yet: " + metrics);
+            assertTrue(metrics.contains("\nringwire_splice_bytes_total 0\n"), "no relay here: " + metrics);
 
             assertEquals("file a\n", curl(base + "/files/a.txt"));
             Path fetched = tmp.resolve("fetched");
             assertEquals("200", curl("--output", fetched.toString(), "--write-out", "%{http_code}", base + "/files/big.bin"));
             assertTrue(java.util.Arrays.equals(big, Files.readAllBytes(fetched)), "5 MiB binary file intact");
+            // Both bodies went by sendfile(2), counted where each call returned: a server that
+            // copied them through Java would serve the same bytes and fail here.
+            assertEquals(7 + big.length, sendfileBytesOnceCounted(base, 7 + big.length));
             assertEquals("404", curl("--output", "/dev/null", "--write-out", "%{http_code}", base + "/files/missing"));
             for (String escape : new String[] {"/files/../secret", "/files/%2e%2e/secret", "/files/%2E%2E%2Fsecret"}) {
                 String out = curl("--path-as-is", "--write-out", " %{http_code}", base + escape);

@@ -29,10 +29,17 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * What every backend's connection shares: the write path and its ordering, the outbound queue
- * and its watermarks, half-close, close semantics, the idle timeout, options and attachment.
+ * and its watermarks, half-close, close semantics, options and attachment.
  * A backend adds how bytes get in ({@link #onReadResumed}, {@link #onReadPaused}, and calls to
  * {@link #deliver}) and out ({@link #flushNow}), and how the descriptor is let go
  * ({@link #closeTransport}).
+ *
+ * <p>What has state of its own and is needed off the hot path lives beside it in this package,
+ * made only for the connections that need it: {@link GracefulClose} (a server shutdown's drain
+ * and lingering close), {@link IdleTimeout}, {@link Deadlines} (read and write deadlines) and
+ * {@link ClientConnect} (a client's connect future and timer). The write path stays here: every
+ * write reads the close and half-close state kept here, and a hop to another object per message
+ * would buy nothing.
  *
  * <p>Fields without a comment are confined to the loop thread. Calls from other threads become
  * tasks on the loop; {@link #externalWrites} counts those in flight so that a loop-thread write
@@ -63,31 +70,27 @@ public abstract class AbstractConnection implements Connection {
     private final Runnable flushTask = this::flushNow;
 
     protected boolean connecting;
-    private CompletableFuture<Connection> connectFuture;
-    private Cancellable connectTimer;
-    private Duration connectTimeout;
+    /** A client connection's connect until its future settles; null for a server connection, and after. */
+    private ClientConnect clientConnect;
 
     protected boolean closed;
     protected boolean autoRead = true;
     protected boolean inputShutdown;
     private boolean outputShutdownRequested;
-    private boolean outputShutdown;
-    /** A graceful shutdown waits for the handler to say it is idle; see {@link #closeWhenIdle()}. */
-    private boolean draining;
-    /** The handler said it is idle during a drain: the lingering close runs; see {@link #startLingeringClose()}. */
-    private boolean lingering;
-    /** Re-checks a lingering close until the peer has acknowledged everything; made on first use. */
-    private WheelTimer lingerTimer;
-    private long lingerDelayNanos;
-    private final Runnable recheckIdle = this::recheckIdleNow;
+    /** Our FIN has been handed to the kernel; read by {@link GracefulClose}. */
+    boolean outputShutdown;
+    /** Made when a graceful shutdown starts to drain this connection; see {@link #closeWhenIdle()}. */
+    private GracefulClose graceful;
+    private final Runnable recheckIdle = this::drainStepIfDue;
     private boolean writableState = true;
     /** What the handler last heard of writability; see {@link #notifyWritability()}. */
     private boolean notifiedWritable = true;
     /** Handler methods of this connection on the stack right now. */
     private int inHandler;
-    private long lastActivity;
-    /** Made when an idle timeout is first armed, then moved for the connection's whole life. */
-    private WheelTimer idleTimer;
+    /** When bytes last went in or out: written per message, read by {@link IdleTimeout} when it fires. */
+    long lastActivity;
+    /** Made when the connection opens, if it has an idle timeout. */
+    private IdleTimeout idleTimeout;
     /** Read and write deadlines; made on first use (by any thread, hence the CAS), see {@link #deadlines()}. */
     @SuppressWarnings("unused")
     private volatile Deadlines deadlines;
@@ -156,34 +159,34 @@ public abstract class AbstractConnection implements Connection {
 
     /**
      * A client connect: {@code timer} (may be null) fires {@link #connectTimedOut}, and
-     * {@code future} completes on {@link #established} or fails on {@link #closeNow}.
+     * {@code future} settles as {@link ClientConnect} says.
      */
     final void beginConnect(CompletableFuture<Connection> future, Cancellable timer, Duration timeout) {
         connecting = true;
-        connectFuture = future;
-        connectTimer = timer;
-        connectTimeout = timeout;
+        clientConnect = new ClientConnect(future, timer, timeout);
         startConnect();
     }
 
     public final void connectTimedOut() {
         if (connecting && !closed) {
-            closeNow(new Errors.TimedOut("connect " + describeRemote() + ": timed out after " + connectTimeout.toMillis()
-                    + " ms", Errno.ETIMEDOUT, "connect"));
+            closeNow(clientConnect.timedOut(describeRemote()));
         }
     }
 
     /** Called on the loop once the connection is usable (accepted, or connect finished). */
     public final void established() {
         connecting = false;
-        if (connectTimer != null) {
-            connectTimer.cancel();
-            connectTimer = null;
+        if (clientConnect != null) {
+            clientConnect.cancelTimer();
         }
         open = true;
         lastActivity = loop.nanoTime();
         loop.stats().connectionsOpened++;
-        scheduleIdleCheck(config.idleTimeout().toNanos());
+        long idleNanos = config.idleTimeout().toNanos();
+        if (idleNanos > 0) {
+            idleTimeout = new IdleTimeout(this, idleNanos);
+            idleTimeout.schedule();
+        }
         inHandler++;
         try {
             handler.onOpen(this);
@@ -193,10 +196,12 @@ public abstract class AbstractConnection implements Connection {
             inHandler--;
         }
         notifyWritability();
-        CompletableFuture<Connection> f = connectFuture;
-        connectFuture = null;
-        if (f != null && !closed) {
-            f.complete(this);
+        // Closed in onOpen: the future is left to transportReleased, which fails it. That may run
+        // only later (io_uring, with a send of onOpen's still in flight), so it must find it there.
+        ClientConnect connect = clientConnect;
+        if (connect != null && !closed) {
+            clientConnect = null;
+            connect.complete(this);
         }
         if (!closed && autoRead) {
             onReadResumed();
@@ -209,7 +214,7 @@ public abstract class AbstractConnection implements Connection {
     protected final boolean deliver(DirectBuffer data, int offset, int length) {
         loop.stats().bytesRead += length;
         lastActivity = loop.nanoTime();
-        if (lingering) {
+        if (lingering()) {
             return !closed; // a request after the last one answered: read only so that the close sends no reset
         }
         inHandler++;
@@ -227,9 +232,7 @@ public abstract class AbstractConnection implements Connection {
     /** A handler method returned: report writability, and while draining ask it again whether it is idle. */
     private void afterHandler() {
         notifyWritability();
-        if (draining && inHandler == 0) {
-            drainStep();
-        }
+        drainStepIfDue();
     }
 
     /** The peer's FIN: every byte before it has been delivered. */
@@ -238,7 +241,7 @@ public abstract class AbstractConnection implements Connection {
             return;
         }
         inputShutdown = true;
-        if (lingering) {
+        if (lingering()) {
             closeIfBothShut(); // the peer has read what it wanted; without a FIN of ours yet, that comes first
             return;
         }
@@ -433,6 +436,8 @@ public abstract class AbstractConnection implements Connection {
         closeNow(e);
     }
 
+    // ---- flushing, watermarks and writability ----
+
     private void afterAppend() {
         long size = outbound.size();
         pendingBytes = size;
@@ -463,9 +468,9 @@ public abstract class AbstractConnection implements Connection {
         if (size == 0 && !closed) {
             if (outputShutdownRequested && !outputShutdown) {
                 shutdownOutputNow();
-            } else if (draining && !lingering && inHandler == 0) {
+            } else {
                 // A response finished by the flush alone (a file sent, say): the handler may be idle now.
-                drainStep();
+                drainStepIfDue();
             }
         }
     }
@@ -497,27 +502,40 @@ public abstract class AbstractConnection implements Connection {
                 inHandler--;
             }
         }
-        // A response streamed on writability may have ended in that callback.
-        if (notified && draining && !lingering) {
-            drainStep();
+        // A response streamed on writability may have ended in that callback. (The loop calls
+        // only with no handler method on the stack, so drainStepIfDue's own check holds too.)
+        if (notified) {
+            drainStepIfDue();
         }
     }
 
-    // ---- closing ----
+    // ---- half-close ----
 
     @Override
     public final void shutdownOutput() {
         runOnLoop(() -> {
-            if (closed || outputShutdownRequested) {
-                return;
-            }
-            outputShutdownRequested = true;
-            if (outbound.isEmpty()) {
-                shutdownOutputNow();
-            } else {
-                flushNow(); // queued bytes go first; afterFlush sends the FIN once they are out
+            if (!closed) {
+                shutdownOutputAfterQueued();
             }
         });
+    }
+
+    /**
+     * Asks for our FIN after the queued bytes: sent at once if none are queued, else by
+     * {@link #afterFlush} once they are out. Returns false if it had been asked for already.
+     * Loop thread, on an open connection.
+     */
+    final boolean shutdownOutputAfterQueued() {
+        if (outputShutdownRequested) {
+            return false;
+        }
+        outputShutdownRequested = true;
+        if (outbound.isEmpty()) {
+            shutdownOutputNow();
+        } else {
+            flushNow(); // queued bytes go first; afterFlush sends the FIN once they are out
+        }
+        return true;
     }
 
     /** Sends FIN now. A plain syscall on every backend: nothing of ours is in flight after it. */
@@ -529,8 +547,8 @@ public abstract class AbstractConnection implements Connection {
             return;
         }
         closeIfBothShut();
-        if (lingering && !closed) {
-            lingerCheck();
+        if (lingering() && !closed) {
+            graceful.finSent();
         }
     }
 
@@ -540,25 +558,27 @@ public abstract class AbstractConnection implements Connection {
         }
     }
 
+    // ---- draining: the connection's side of GracefulClose ----
+
     @Override
     public final boolean isDraining() {
-        return draining;
+        return graceful != null;
     }
 
     /**
      * Graceful server shutdown: once the handler says no request is in progress
-     * ({@link ConnectionHandler#isIdle}), the connection closes the lingering way
-     * ({@link #startLingeringClose()}). Until then reading goes on, so that the rest of a request
-     * can still arrive; the handler is asked again after each of its methods returns, after a
-     * flush empties the queue, and on {@link #requestIdleCheck()}. The server's drain timeout
-     * bounds the wait. Loop thread.
+     * ({@link ConnectionHandler#isIdle}), the connection closes the lingering way. Until then
+     * reading goes on; {@link GracefulClose} says how and when the handler is asked again. The
+     * server's drain timeout bounds the wait. Loop thread.
      */
     public final void closeWhenIdle() {
         if (closed) {
             return;
         }
-        draining = true;
-        drainStep();
+        if (graceful == null) {
+            graceful = new GracefulClose(this);
+        }
+        graceful.step();
     }
 
     @Override
@@ -566,84 +586,38 @@ public abstract class AbstractConnection implements Connection {
         runOnLoop(recheckIdle);
     }
 
-    private void recheckIdleNow() {
+    /** While draining, asks the handler again whether it is idle, unless one of its methods is on the stack. */
+    private void drainStepIfDue() {
         // Inside a handler method the check follows when it returns; asking now would nest a call.
-        if (draining && inHandler == 0) {
-            drainStep();
+        if (graceful != null && inHandler == 0) {
+            graceful.step();
         }
     }
 
-    private void drainStep() {
-        if (closed || lingering) {
-            return;
-        }
-        if (connecting) {
-            closeNow(null);
-            return;
-        }
+    /** True while a drained connection lingers: what arrives is read and dropped. */
+    private boolean lingering() {
+        return graceful != null && graceful.isLingering();
+    }
+
+    /**
+     * Asks the handler whether it is idle, as a drain does. False too if it threw, which closed
+     * the connection, or if the connection closed meanwhile. Loop thread, for {@link GracefulClose}.
+     */
+    final boolean handlerIsIdle() {
         boolean idle;
         inHandler++;
         try {
             idle = handler.isIdle(this);
         } catch (Throwable t) {
             handlerFailed(t);
-            return;
+            return false;
         } finally {
             inHandler--;
         }
-        if (!idle || closed) {
-            return;
-        }
-        startLingeringClose();
+        return idle && !closed;
     }
 
-    /**
-     * Closes a drained connection without a reset, in the manner of a web server's lingering
-     * close. A plain close with unread input (a request a pipelining client sent before it saw
-     * {@code Connection: close}) makes the kernel send RST instead of FIN and throw away what is
-     * still in the send buffer, so the peer could lose the end of the last response. Instead: FIN
-     * after the queued bytes, read and drop whatever still comes, and close once the peer has
-     * acknowledged every byte, or has closed its side. After that a reset can no longer cost the
-     * peer anything: it has our bytes, and our FIN is on its way ahead of any reset. The server's
-     * drain deadline bounds the wait, as for any draining connection.
-     */
-    private void startLingeringClose() {
-        lingering = true;
-        setAutoReadNow(true); // a paused connection would never see the peer's FIN
-        if (closed) {
-            return;
-        }
-        if (!outputShutdownRequested) {
-            outputShutdownRequested = true;
-            if (outbound.isEmpty()) {
-                shutdownOutputNow();
-            } else {
-                flushNow(); // queued bytes go first; afterFlush sends the FIN once they are out
-            }
-        } else if (outputShutdown) {
-            lingerCheck();
-        }
-    }
-
-    /** Closes once the peer has acknowledged all we sent; until then looks again, backing off to 64 ms. */
-    private void lingerCheck() {
-        if (closed) {
-            return;
-        }
-        // Our FIN is counted too, and is the last sequence number: 1 means every byte is
-        // acknowledged and only the FIN is not. Waiting for that one would wait out the peer's
-        // delayed ACK (40 ms or more: a FIN puts Linux into "pingpong" mode) for nothing.
-        int unacknowledged = Native.ioctlInt(fd, Linux.SIOCOUTQ);
-        if (unacknowledged <= 1) {
-            closeNow(null); // all acknowledged, or the socket failed: nothing left to protect
-            return;
-        }
-        if (lingerTimer == null) {
-            lingerTimer = new WheelTimer(this::lingerCheck);
-        }
-        lingerDelayNanos = lingerDelayNanos == 0 ? 1_000_000L : Math.min(lingerDelayNanos * 2, 64_000_000L);
-        loop.timers().schedule(lingerTimer, loop.nanoTime() + lingerDelayNanos);
-    }
+    // ---- closing and release ----
 
     @Override
     public final void close() {
@@ -696,14 +670,14 @@ public abstract class AbstractConnection implements Connection {
         closeWasOpen = open;
         open = false;
         writable = false;
-        if (connectTimer != null) {
-            connectTimer.cancel();
+        if (clientConnect != null) {
+            clientConnect.cancelTimer();
         }
-        if (idleTimer != null) {
-            loop.timers().cancel(idleTimer);
+        if (idleTimeout != null) {
+            idleTimeout.cancel();
         }
-        if (lingerTimer != null) {
-            loop.timers().cancel(lingerTimer);
+        if (graceful != null) {
+            graceful.cancel();
         }
         Deadlines d = deadlines;
         if (d != null) {
@@ -715,11 +689,10 @@ public abstract class AbstractConnection implements Connection {
     /** The backend has closed the descriptor and the kernel holds none of our memory: tell everyone. */
     protected final void transportReleased() {
         Throwable cause = closeCause;
-        CompletableFuture<Connection> f = connectFuture;
-        connectFuture = null;
-        if (f != null) {
-            f.completeExceptionally(cause != null ? cause
-                    : new Errors.Closed("connect " + describeRemote() + ": closed before it completed"));
+        ClientConnect connect = clientConnect;
+        clientConnect = null;
+        if (connect != null) {
+            connect.fail(cause, describeRemote());
         }
         // Never opened: the caller hears of it through the future, the handler not at all. A
         // client whose onOpen threw was opened, though: it is counted and gets onError and onClose.
@@ -743,36 +716,6 @@ public abstract class AbstractConnection implements Connection {
         // connection must have had its onClose.
         if (server != null) {
             server.connectionClosed(remote);
-        }
-    }
-
-    // ---- idle timeout ----
-
-    /**
-     * Arms the idle check for when the connection would have been idle for the timeout. Activity
-     * only updates {@link #lastActivity}; the check, when it fires, moves the same timer on to the
-     * new due time. So a busy connection costs one timer move per timeout period, not per message,
-     * and nothing is allocated after the first arming.
-     */
-    private void scheduleIdleCheck(long timeoutNanos) {
-        if (timeoutNanos <= 0 || closed) {
-            return;
-        }
-        if (idleTimer == null) {
-            idleTimer = new WheelTimer(this::checkIdle);
-        }
-        loop.timers().schedule(idleTimer, lastActivity + timeoutNanos);
-    }
-
-    private void checkIdle() {
-        if (closed) {
-            return;
-        }
-        long timeout = config.idleTimeout().toNanos();
-        if (loop.nanoTime() - lastActivity >= timeout) {
-            closeNow(null);
-        } else {
-            scheduleIdleCheck(timeout);
         }
     }
 
@@ -831,7 +774,8 @@ public abstract class AbstractConnection implements Connection {
         runOnLoop(() -> setAutoReadNow(value));
     }
 
-    private void setAutoReadNow(boolean value) {
+    /** Loop thread; also {@link GracefulClose}'s, so that a lingering connection sees the peer's FIN. */
+    final void setAutoReadNow(boolean value) {
         if (autoRead == value || closed) {
             return;
         }
@@ -930,11 +874,17 @@ public abstract class AbstractConnection implements Connection {
             if (throwErrors) {
                 throw new UncheckedIOException(e);
             }
+            // A handler method like the others: counted, so that what it changes (a write over
+            // the watermark, say) is reported after it returns, not from within it.
+            inHandler++;
             try {
                 handler.onError(this, e);
             } catch (Throwable t) {
                 handlerFailed(t);
+            } finally {
+                inHandler--;
             }
+            afterHandler();
         }
     }
 

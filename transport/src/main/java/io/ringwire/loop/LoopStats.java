@@ -22,6 +22,8 @@ public final class LoopStats {
     public long deadlinesExceeded;
     public long rejectedPerIp;
     public long rejectedByRate;
+    public long sendfileBytes;
+    public long spliceBytes;
 
     public long connectionsOpened() {
         return connectionsOpened;
@@ -83,6 +85,24 @@ public final class LoopStats {
     /** Read or write deadlines that passed and were reported to a handler. */
     public long deadlinesExceeded() {
         return deadlinesExceeded;
+    }
+
+    /**
+     * Of {@link #bytesWritten}: file bytes the kernel took from {@code sendfile(2)} calls
+     * ({@link io.ringwire.Connection#sendFile}), counted where each call returns. They never
+     * passed through Java; a file sent any other way would not show here.
+     */
+    public long sendfileBytes() {
+        return sendfileBytes;
+    }
+
+    /**
+     * Bytes the splice relays on this loop ({@link io.ringwire.splice.SpliceRelay}) moved from a
+     * pipe into a destination socket with {@code splice(2)}: each relayed byte once, whichever
+     * way it went. Not part of {@link #bytesWritten}, which counts connections only.
+     */
+    public long spliceBytes() {
+        return spliceBytes;
     }
 
     /** Times another thread had to wake the parked loop through its eventfd. */

@@ -115,6 +115,8 @@ public final class SpliceRelay {
                     if (n > 0) {
                         inPipe -= n;
                         bytes += n;
+                        // Counted as bytes leave the pipe, so each relayed byte once; plain, on the loop thread.
+                        loop.stats().spliceBytes += n;
                         progress = true;
                         lastActivity = loop.nanoTime();
                     } else if (n == -Errno.EAGAIN) {

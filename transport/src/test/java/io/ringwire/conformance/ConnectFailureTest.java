@@ -5,8 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.ringwire.Connection;
 import io.ringwire.ConnectionConfig;
+import io.ringwire.ConnectionHandler;
 import io.ringwire.EventLoopGroup;
+import io.ringwire.Server;
+import io.ringwire.ServerConfig;
 import io.ringwire.internal.Errno;
 import io.ringwire.internal.Errors;
 import io.ringwire.testutil.Await;
@@ -14,6 +18,7 @@ import io.ringwire.testutil.ConformanceTest;
 import io.ringwire.testutil.Fds;
 import io.ringwire.testutil.Loopback;
 import io.ringwire.testutil.RecordingHandler;
+import io.ringwire.testutil.RecordingServer;
 import io.ringwire.testutil.TransportUnderTest;
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -21,11 +26,13 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.agrona.DirectBuffer;
 import org.junit.jupiter.api.Timeout;
 
 /** A connect that fails reports a JDK exception type with errno, operation and address, and leaks nothing. */
@@ -98,6 +105,39 @@ class ConnectFailureTest {
             for (Socket s : fillers) {
                 s.close();
             }
+        }
+    }
+
+    /**
+     * A client whose onOpen writes, flushes and closes: the connect future fails, as for any
+     * connection closed before the connect completed. On io_uring the flush leaves a send in
+     * flight, so the descriptor is released only after onOpen has returned: the future must not
+     * be forgotten in between.
+     */
+    @ConformanceTest
+    void closingInOnOpenWithASendInFlightFailsTheConnect(TransportUnderTest transport) throws Exception {
+        RecordingHandler client = new RecordingHandler(new ConnectionHandler() {
+            @Override
+            public void onOpen(Connection c) {
+                c.write(new byte[] {'h', 'i'}, 0, 2);
+                c.flush();
+                c.close();
+            }
+
+            @Override
+            public void onData(Connection c, DirectBuffer data, int offset, int length) {
+            }
+        }, false);
+        RecordingServer recorded = RecordingServer.echo();
+        try (EventLoopGroup group = transport.newGroup(1); EventLoopGroup clients = transport.newClientGroup(1)) {
+            Server server = group.listen(Loopback.v4AnyPort(), ServerConfig.defaults(), recorded);
+            Throwable cause = Await.failure(clients.connect(server.localAddress(), client), "a connect whose onOpen closes");
+            assertInstanceOf(ClosedChannelException.class, cause);
+            assertTrue(cause.getMessage().contains("closed before it completed"), cause.getMessage());
+            Await.get(client.closed, "onClose after onOpen closed the connection");
+            assertTrue(client.errors.isEmpty(), "a requested close is no error: " + client.errors);
+            Await.until("the client group to count the connection closed",
+                    () -> clients.stats().connectionsActive() == 0);
         }
     }
 }

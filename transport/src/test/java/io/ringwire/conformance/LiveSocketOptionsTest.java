@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ringwire.Connection;
+import io.ringwire.ConnectionConfig;
+import io.ringwire.ConnectionHandler;
 import io.ringwire.EventLoopGroup;
 import io.ringwire.Server;
 import io.ringwire.ServerConfig;
@@ -22,7 +24,11 @@ import io.ringwire.testutil.TransportUnderTest;
 import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.nio.channels.ClosedChannelException;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import org.agrona.DirectBuffer;
 import org.junit.jupiter.api.Timeout;
 
 /** Socket options set on a live connection read back as set; bad values are refused with a clear error. */
@@ -114,6 +120,54 @@ class LiveSocketOptionsTest {
                 Await.until("onError to report the refused option", () -> !h.errors.isEmpty());
                 assertEquals(Errno.EINVAL, assertInstanceOf(Errors.HasErrno.class, h.errors.get(0)).errno());
                 Peers.assertEchoes(s, new byte[] {9});
+            }
+        }
+    }
+
+    /**
+     * The onError that reports an option refused off the loop is a handler method like the
+     * others: a write in it that crosses the high watermark is reported once it has returned,
+     * never from within it, as ConnectionHandler promises.
+     */
+    @ConformanceTest
+    void anOptionErrorInOnErrorIsOneHandlerCallAtATime(TransportUnderTest transport) throws Exception {
+        LinkedBlockingQueue<Connection> opened = new LinkedBlockingQueue<>();
+        List<String> calls = new CopyOnWriteArrayList<>(); // in the order the loop made them
+        CompletableFuture<Void> writabilityReported = new CompletableFuture<>();
+        ConnectionHandler writesInOnError = new ConnectionHandler() {
+            private boolean inOnError; // loop thread only
+
+            @Override
+            public void onOpen(Connection c) {
+                opened.add(c);
+            }
+
+            @Override
+            public void onData(Connection c, DirectBuffer data, int offset, int length) {
+            }
+
+            @Override
+            public void onError(Connection c, Throwable cause) {
+                inOnError = true;
+                calls.add("onError");
+                byte[] over = new byte[ConnectionConfig.DEFAULT_HIGH_WATERMARK + 1];
+                c.write(over, 0, over.length); // queued, never flushed: unwritable until the close
+                inOnError = false;
+            }
+
+            @Override
+            public void onWritabilityChanged(Connection c, boolean writable) {
+                calls.add((inOnError ? "inside onError: " : "") + "writable=" + writable);
+                writabilityReported.complete(null);
+            }
+        };
+        try (EventLoopGroup group = transport.newGroup(1)) {
+            Server server = group.listen(Loopback.v4AnyPort(), ServerConfig.defaults(), () -> writesInOnError);
+            try (Socket s = Peers.connect(server.localAddress())) {
+                Connection c = opened.take();
+                c.setOption(SocketOption.TCP_KEEPIDLE, 0); // from the test thread: EINVAL goes to onError
+                Await.get(writabilityReported, "the watermark crossing to be reported");
+                assertEquals(List.of("onError", "writable=false"), calls);
             }
         }
     }

@@ -69,10 +69,12 @@ class SpliceProxyTest {
                     SpliceProxy.Config.defaults())) {
                 List<Future<?>> streams = new ArrayList<>();
                 AtomicLong mostWorkers = new AtomicLong();
+                AtomicLong relayed = new AtomicLong(); // both ways: to the echo server and back
                 for (int i = 0; i < 100; i++) {
                     int n = i;
                     streams.add(threads.submit(() -> {
                         byte[] data = TestData.random(new Random(n), 1000 + n * 3001); // up to ~300 KB
+                        relayed.addAndGet(2L * data.length);
                         try (Socket s = Peers.connect(proxy.localAddress())) {
                             Future<?> writer = threads.submit(() -> {
                                 OutputStream out = s.getOutputStream();
@@ -95,6 +97,9 @@ class SpliceProxyTest {
                     Await.get(f, "a stream to come back");
                 }
                 Await.until("every relay to end", () -> proxy.activeCount() == 0);
+                // Each relay counts its bytes before it ends, and activeCount's atomic makes them
+                // visible here: every relayed byte went by splice(2), none through Java.
+                assertEquals(relayed.get(), proxyGroup.stats().spliceBytes(), "bytes relayed by splice(2)");
                 assertEquals(100, proxy.acceptedCount());
                 assertEquals(0, proxy.failedConnectCount());
                 // Three rings here, each with two iou-wrk pools capped at max_workers (4). The relay
@@ -125,6 +130,7 @@ class SpliceProxyTest {
                 h.connection().shutdownOutput();
                 assertArrayEquals(ascii("late reply"), Peers.readToEof(s));
                 Await.until("the relay to end after both FINs", () -> proxy.activeCount() == 0);
+                assertEquals(7 + 10, proxyGroup.stats().spliceBytes(), "bytes relayed by splice(2), both ways");
             }
         }
     }

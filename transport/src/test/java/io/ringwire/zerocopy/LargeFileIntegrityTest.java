@@ -107,6 +107,8 @@ class LargeFileIntegrityTest {
                 assertEquals(want, got.sha256());
             }
             assertEquals(length, Await.get(Await.get(sent, "the send to start"), "the send to complete"));
+            // Counted on the loop before the future completed: every byte went by sendfile(2).
+            assertEquals(length, group.stats().sendfileBytes(), "bytes sent by sendfile(2)");
         }
     }
 
@@ -133,6 +135,7 @@ class LargeFileIntegrityTest {
                 assertEquals(digest, HexFormat.of().formatHex(md.digest()));
             }
             assertEquals(SIZE, Await.get(Await.get(sent, "the send to start"), "the send to complete"));
+            assertEquals(SIZE, group.stats().sendfileBytes(), "bytes sent by sendfile(2)");
             // Two pools (bounded, unbounded) per ring, each capped at max_workers (4); test classes
             // may run side by side, so allow a few rings, but not the hundreds an unbounded splice makes.
             assertTrue(maxWorkers <= 8 * 4, "iou-wrk threads during the send: " + maxWorkers);

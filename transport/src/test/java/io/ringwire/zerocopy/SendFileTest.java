@@ -75,6 +75,16 @@ class SendFileTest {
         return s.getBytes(StandardCharsets.US_ASCII);
     }
 
+    /**
+     * The group's loops handed exactly {@code bytes} file bytes to the kernel by sendfile(2): a
+     * send that copied the file through Java would deliver the same bytes and fail here. Call
+     * after the sends' futures completed: they complete on the loop after the count, so the test
+     * thread sees it.
+     */
+    private static void assertSentByTheKernel(EventLoopGroup group, long bytes) {
+        assertEquals(bytes, group.stats().sendfileBytes(), "bytes sent by sendfile(2)");
+    }
+
     private static byte[] slice(Path file, long offset, int length) throws IOException {
         byte[] all = Files.readAllBytes(file);
         byte[] out = new byte[length];
@@ -112,6 +122,7 @@ class SendFileTest {
             assertEquals(300_000L, Await.get(futures.get(0), "the whole file"));
             assertEquals(5000L, Await.get(futures.get(1), "the range"));
             assertEquals(0L, Await.get(futures.get(2), "the empty file"));
+            assertSentByTheKernel(group, 305_000L);
         }
     }
 
@@ -139,6 +150,7 @@ class SendFileTest {
                 }
                 assertArrayEquals(want.toByteArray(), got);
                 assertEquals(100_000L, Await.get(f, "the last range"));
+                assertSentByTheKernel(group, 4 * 100_000L);
             }
         }
     }
@@ -157,13 +169,14 @@ class SendFileTest {
             try {
                 List<Socket> sockets = new ArrayList<>();
                 List<Future<Files2.Digest>> reads = new ArrayList<>();
+                List<CompletableFuture<Long>> sends = new ArrayList<>();
                 for (int i = 0; i < clients; i++) {
                     Socket s = Peers.connect(server.localAddress());
                     sockets.add(s);
                     Connection c = serving.opened.take();
                     long offset = i * 1_000_003L;
                     long length = (8 << 20) - offset - i;
-                    c.sendFile(file, offset, length);
+                    sends.add(c.sendFile(file, offset, length));
                     c.flush();
                     c.shutdownOutput();
                     reads.add(pool.submit(() -> {
@@ -172,13 +185,17 @@ class SendFileTest {
                         return Files2.sha256(s.getInputStream());
                     }));
                 }
+                long total = 0;
                 for (int i = 0; i < clients; i++) {
                     long offset = i * 1_000_003L;
                     long length = (8 << 20) - offset - i;
                     Files2.Digest d = Await.get(reads.get(i), "client " + i + " to read its range");
                     assertEquals(length, d.length(), "client " + i);
                     assertEquals(Files2.sha256(file, offset, length), d.sha256(), "client " + i);
+                    Await.get(sends.get(i), "client " + i + "'s send to complete");
+                    total += length;
                 }
+                assertSentByTheKernel(group, total); // summed over both loops
                 for (Socket s : sockets) {
                     s.close();
                 }
@@ -213,6 +230,7 @@ class SendFileTest {
             assertTrue(Await.failure(futures.get(1), "directory").getMessage().contains("EISDIR"));
             assertInstanceOf(EOFException.class, Await.failure(futures.get(2), "range past the end"));
             assertInstanceOf(EOFException.class, Await.failure(futures.get(3), "offset past the end"));
+            assertSentByTheKernel(group, 0);
         }
     }
 
@@ -303,6 +321,7 @@ class SendFileTest {
             assertInstanceOf(java.nio.file.NoSuchFileException.class, Await.failure(futures.get(0), "missing"));
             assertEquals(50_000L, Await.get(futures.get(1), "the file after its prefix"));
             assertInstanceOf(EOFException.class, Await.failure(futures.get(2), "a range past the end"));
+            assertSentByTheKernel(group, 50_000L + 20); // the prefixes are written, not sent from a file
         }
     }
 

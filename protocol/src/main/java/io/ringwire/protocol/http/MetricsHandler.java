@@ -13,6 +13,7 @@ import java.util.function.Supplier;
  * ringwire_connections_opened_total 17
  * ringwire_connections_active 3
  * ringwire_bytes_read_total 40960
+ * ringwire_sendfile_bytes_total 1048576
  * ringwire_errors_total{kind="read"} 0
  * ringwire_http_errors_total{status="400"} 1
  * </pre>
@@ -46,6 +47,8 @@ public final class MetricsHandler implements HttpHandler {
         labelled(response, "ringwire_connections_rejected_by_limit_total", "limit", "accept_rate", s.rejectedByRate());
         counter(response, "ringwire_bytes_read_total", "Bytes received.", s.bytesRead());
         counter(response, "ringwire_bytes_written_total", "Bytes sent.", s.bytesWritten());
+        counter(response, "ringwire_sendfile_bytes_total", "Of the bytes sent, file bytes the kernel took by sendfile(2), never copied through Java (/files).", s.sendfileBytes());
+        counter(response, "ringwire_splice_bytes_total", "Bytes splice relays moved socket to socket by splice(2), each relayed byte once.", s.spliceBytes());
         response.append("# HELP ringwire_errors_total Transport errors, by kind.\n# TYPE ringwire_errors_total counter\n");
         labelled(response, "ringwire_errors_total", "kind", "read", s.readErrors());
         labelled(response, "ringwire_errors_total", "kind", "write", s.writeErrors());

@@ -62,6 +62,7 @@ class FileServingTest {
         HttpRouter router = HttpRouter.builder()
                 .prefix(HttpMethod.GET, "/files/", new FileHandler(root, "/files/"))
                 .get("/plaintext", (req, res) -> res.body("Hello, World!"))
+                .get("/metrics", new MetricsHandler(group::stats, stats))
                 // Handlers whose file fails only when the response opens it, as one deleted or
                 // swapped for a FIFO after FileHandler looked would.
                 .get("/gone", (req, res) -> res.bodyFile(tmp.resolve("never-there"), 10))
@@ -95,6 +96,16 @@ class FileServingTest {
         return "GET " + path + " HTTP/1.1\r\nHost: t\r\n\r\n";
     }
 
+    /** The value of the unlabelled metric {@code name} in a /metrics body. */
+    private static long metric(String metrics, String name) {
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith(name + " ")) {
+                return Long.parseLong(line.substring(name.length() + 1));
+            }
+        }
+        throw new AssertionError("no " + name + " in " + metrics);
+    }
+
     @ParameterizedTest
     @EnumSource(value = Backend.class, names = {"EPOLL", "IO_URING"})
     void filesAreServedInPipelineOrderWithKeepAlive(Backend backend) throws Exception {
@@ -123,6 +134,12 @@ class FileServingTest {
             r = s.read(true);
             assertEquals("11", r.header("content-length"));
             assertEquals("Hello, World!", s.read().body(), "HEAD sent no body");
+            // Every body above went by sendfile(2), and only those: a HEAD or a 404 sends none.
+            // Asked on the same connection and loop once all came back, so the count is complete.
+            s.send(get("/metrics"));
+            String metrics = s.read().body();
+            assertEquals(11 + (3 << 20) + 6 + 0 + 11 + 11, metric(metrics, "ringwire_sendfile_bytes_total"), metrics);
+            assertEquals(0, metric(metrics, "ringwire_splice_bytes_total"), metrics);
         }
     }
 
